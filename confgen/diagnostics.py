@@ -1,0 +1,165 @@
+"""One record for every problem confgen reports, and the registry of codes.
+
+Codes are grouped by the stage that finds them: CG0xx load, CG1xx schema,
+CG2xx references and bindings, CG3xx routes, router and domains, CG4xx outputs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Union
+
+PathPart = Union[str, int]
+KeyPath = tuple[PathPart, ...]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    title: str
+    help: str
+
+
+def _e(code: str, title: str, help: str) -> Code:
+    return Code(code, Severity.ERROR, title, help)
+
+
+def _w(code: str, title: str, help: str) -> Code:
+    return Code(code, Severity.WARNING, title, help)
+
+
+_ALL = (
+    _e("CG001", "toml-syntax", "The manifest is not valid TOML; fix the syntax at the position given."),
+    _e("CG002", "unreadable", "The manifest could not be read (missing, a folder, or not UTF-8)."),
+    _e("CG101", "unknown-key", "The key is not part of the manifest format; check its spelling, "
+       "or put wrangler keys confgen does not model under `wrangler = {...}`."),
+    _e("CG102", "wrong-type", "The value has the wrong type for this key."),
+    _e("CG103", "invalid-value", "The value does not match the allowed pattern or choices "
+       "(names, binding identifiers, ids, dates)."),
+    _e("CG104", "missing-key", "A required key is missing."),
+    _e("CG105", "worker-incomplete", "A worker needs `main` and `compatibility_date`, "
+       "set on the worker, in [defaults], or (the date) in [project]."),
+    _e("CG201", "unknown-service", "A service binding or tail consumer names a worker that is "
+       "neither in the manifest nor in [project].external_services."),
+    _e("CG202", "service-to-namespaced", "Service bindings and tail consumers resolve only "
+       "account-level scripts; bind the dispatch namespace and call get(name) instead."),
+    _e("CG203", "namespace-binding-mismatch", "A dispatch namespace must be bound under the one "
+       "binding name declared in [dispatch_namespaces.<id>], and that name only for it."),
+    _e("CG204", "unknown-resource", "The binding names a resource not declared under [resources]."),
+    _e("CG205", "unknown-namespace", "The binding names a dispatch namespace not declared under "
+       "[dispatch_namespaces]."),
+    _e("CG206", "unknown-environment", "An environment section names an environment not declared "
+       "under [environments]."),
+    _e("CG207", "resource-binding-mismatch", "A resource with a declared `binding` must be bound "
+       "under that name."),
+    _e("CG208", "duplicate-binding", "Two bindings of one worker share a name (across every "
+       "binding kind, vars and secrets) in some environment; wrangler rejects this."),
+    _e("CG209", "var-secret-collision", "A name is both a var and a secret."),
+    _e("CG210", "secret-in-vars", "A var whose name says it is a secret holds a literal value; "
+       "declare it under `secrets` and set it with `wrangler secret put`."),
+    _e("CG211", "invalid-cron", "Cloudflare would reject this cron expression."),
+    _e("CG212", "namespace-env-missing", "A per-environment namespace table must name every "
+       "declared environment."),
+    _e("CG213", "missing-binding-name", "The binding has no name and its resource or namespace "
+       "declares none."),
+    _w("CG251", "inconsistent-binding-name", "One service or resource is bound under different "
+       "names by different workers; pick one name."),
+    _w("CG252", "service-cycle", "Service bindings form a cycle, so no deploy order exists."),
+    _w("CG253", "unused-declaration", "A declared resource, namespace or environment is used by "
+       "nothing; remove it or bind it."),
+    _w("CG254", "queue-without-consumer", "A queue has producers but no consumer."),
+    _e("CG301", "route-syntax", "The route pattern breaks Cloudflare's grammar: `*` only at the "
+       "start of the host and the end of the path, no query, no port."),
+    _e("CG302", "custom-domain-pattern", "A custom domain is a bare host: no wildcard, no path."),
+    _e("CG303", "route-outside-zone", "The route's host is neither the zone nor under it."),
+    _e("CG304", "route-claimed-twice", "One route pattern may belong to one script only."),
+    _e("CG305", "route-on-namespaced", "Routes on a namespaced worker never fire: requests reach "
+       "it through the dispatcher."),
+    _e("CG311", "router-unknown-target", "A router target is not a worker of this manifest."),
+    _e("CG312", "router-target-not-namespaced", "Router targets must be workers with "
+       "deploy = \"namespace\"."),
+    _e("CG313", "router-dispatcher", "The router's worker must be a standalone worker of this "
+       "manifest."),
+    _e("CG314", "environment-without-namespace", "Namespaced workers need every environment to "
+       "name its dispatch `namespace`."),
+    _e("CG315", "router-host-overlap", "Two router host keys differ only in case or a trailing "
+       "dot, so one can never match."),
+    _e("CG316", "router-invalid-key", "A router host or path key is malformed."),
+    _e("CG321", "domain-unknown-service", "A domain route names a service that is neither a "
+       "worker of the manifest nor external."),
+    _e("CG322", "domain-binding-missing", "The api worker has no service binding of that name."),
+    _e("CG323", "domain-binding-target", "The api worker's binding points at another service "
+       "than the domain route says."),
+    _e("CG324", "domain-duplicate", "A domain is routed twice."),
+    _e("CG325", "domain-invalid", "The domain is not a host or `*.host`."),
+    _e("CG326", "domain-binding-ambiguous", "`binding` was omitted and the api worker binds "
+       "that service not exactly once."),
+    _e("CG327", "domains-worker", "[domains].worker must be a worker of this manifest."),
+    _e("CG401", "output-collision", "Two generated outputs would be written to one path."),
+    _e("CG402", "output-outside", "An output path leaves the manifest's folder."),
+    _e("CG411", "output-stale", "A generated file differs from what the manifest gives; run "
+       "`confgen generate`."),
+    _e("CG412", "output-missing", "A generated file is missing; run `confgen generate`."),
+    _e("CG413", "output-hand-edited", "A file at an output path was written or edited by hand; "
+       "generate will not overwrite it without --force."),
+    _e("CG414", "output-orphaned", "A file confgen generated earlier no longer belongs to any "
+       "output; `confgen generate` removes it."),
+    _e("CG421", "output-io", "An output could not be read, rendered or written."),
+)
+
+CODES: dict[str, Code] = {c.code: c for c in _ALL}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    path: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+        }
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem found by a rule, located by key path; validate turns it into a Diagnostic."""
+
+    code: str
+    path: KeyPath
+    message: str
+
+
+def format_path(path: KeyPath) -> str:
+    """`workers.gateway.services[0].service`; keys that are not bare TOML keys are quoted."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            continue
+        key = part if part and all(c.isalnum() or c in "_-" for c in part) and part.isascii() \
+            else json.dumps(part, ensure_ascii=False)
+        out += f".{key}" if out else key
+    return out

@@ -1,0 +1,67 @@
+"""Stage 1: manifest text -> data + source map, or a located syntax diagnostic."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from confgen import sourcemap
+from confgen.diagnostics import Diagnostic
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+class Unreadable(Exception):
+    """The manifest file cannot be read at all (exit 2, not a manifest error)."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    file: str  # as the user named it, for diagnostics
+    root: Path  # the manifest's folder: every path in it is relative to this
+    text: str
+    data: dict[str, Any]
+    positions: sourcemap.SourceMap
+
+
+def read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise Unreadable(f"{path}: is a folder, not a manifest") from None
+    except FileNotFoundError:
+        raise Unreadable(f"{path}: no such file") from None
+    except OSError as exc:
+        raise Unreadable(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def parse(raw: bytes, file: str, root: Path) -> Loaded | Diagnostic:
+    """Decode and parse; a bad byte or bad TOML becomes a CG001 at its position."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return Diagnostic(file, line, column, "CG001", f"not UTF-8: byte 0x{raw[exc.start]:02x}")
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_AT.search(message)
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+        else:  # "(at end of document)"
+            line = text.count("\n") + 1
+            column = len(text) - (text.rfind("\n") + 1) + 1
+        message = _TOML_AT.sub("", message).replace("(at end of document)", "").strip()
+        return Diagnostic(file, line, column, "CG001", f"TOML syntax: {message}")
+    return Loaded(file, root, text, data, sourcemap.build(text))
+
+
+def load(path: Path, display: str | None = None) -> Loaded | Diagnostic:
+    return parse(read(path), display or str(path), path.resolve().parent)
