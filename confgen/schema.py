@@ -1,0 +1,144 @@
+"""Stage 2: the manifest's data against schemas/project.schema.json.
+
+Each jsonschema error becomes one Issue at the offending key: unknown keys at
+the key itself, `oneOf` failures at the branch the value was meant for.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from confgen.diagnostics import Issue, KeyPath
+from confgen.resources import data_dir
+
+SCHEMA_FILE = "project.schema.json"
+
+
+def schema_text() -> str:
+    return (data_dir("schemas") / SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+@cache
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(schema_text())
+    return loaded
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema  # deferred: a third of confgen's start-up time, needed only here
+
+    return jsonschema.Draft202012Validator(schema())
+
+
+def _toml_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, (datetime.date, datetime.time)):
+        return "an unquoted date/time (quote it)"
+    return type(value).__name__
+
+
+_TYPE_WORDS = {"string": "a string", "object": "a table", "array": "an array",
+               "boolean": "a boolean", "integer": "an integer", "number": "a number"}
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _issues(error: Any) -> Iterator[Issue]:
+    path: KeyPath = tuple(error.absolute_path)
+    kind = error.validator
+    instance = error.instance
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = set(error.schema.get("properties", {}))
+        for key in sorted(k for k in instance if k not in known):
+            yield Issue("CG101", path + (key,), f"unknown key {key!r}")
+    elif kind == "required":
+        for key in error.validator_value:
+            if isinstance(instance, dict) and key not in instance:
+                yield Issue("CG104", path, f"missing required key {key!r}")
+    elif kind == "type":
+        expected = error.validator_value
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in (
+            expected if isinstance(expected, list) else [expected]))
+        yield Issue("CG102", path, f"expected {words}, got {_toml_type(instance)}")
+    elif "propertyNames" in error.schema_path:
+        yield Issue("CG103", path + (instance,), f"invalid name {_short(instance)}: {_describe(error)}")
+    elif kind in ("oneOf", "anyOf"):
+        yield from _branch_issues(error, path)
+    else:
+        yield Issue("CG103", path, f"invalid value {_short(instance)}: {_describe(error)}")
+
+
+def _describe(error: Any) -> str:
+    kind = error.validator
+    if kind == "pattern":
+        description = _pattern_description(error.validator_value)
+        return description or f"must match {error.validator_value}"
+    if kind == "enum":
+        return "must be one of " + ", ".join(json.dumps(v) for v in error.validator_value)
+    if kind == "maxLength":
+        return f"longer than {error.validator_value} characters"
+    if kind == "minLength":
+        return "must not be empty"
+    if kind == "uniqueItems":
+        return "has duplicate items"
+    if kind in ("minimum", "maximum"):
+        return f"{kind} is {error.validator_value}"
+    if kind == "type":
+        return f"expected {error.validator_value}"
+    return str(error.message)
+
+
+@cache
+def _pattern_descriptions() -> dict[str, str]:
+    """pattern -> the description of the $defs entry that declares it, for readable messages."""
+    out: dict[str, str] = {}
+    for entry in schema()["$defs"].values():
+        if "pattern" in entry and "description" in entry:
+            out.setdefault(entry["pattern"], entry["description"].rstrip("."))
+    return out
+
+
+def _pattern_description(pattern: str) -> str | None:
+    found = _pattern_descriptions().get(pattern)
+    return f"expected {found[0].lower()}{found[1:]}" if found else None
+
+
+def _branch_issues(error: Any, path: KeyPath) -> Iterator[Issue]:
+    """A oneOf failed: if one branch fits the value's type, report that branch's problems."""
+    branches: dict[object, list[Any]] = {}
+    for sub in error.context or ():
+        branches.setdefault(sub.schema_path[0], []).append(sub)
+    fitting = [subs for subs in branches.values()
+               if not any(s.validator == "type" and tuple(s.absolute_path) == path for s in subs)]
+    if len(fitting) == 1:
+        precise = [s for s in fitting[0] if s.validator not in ("required", "not", "oneOf")]
+        if precise:
+            for sub in precise:
+                yield from _issues(sub)
+            return
+    described = error.schema.get("description", "").rstrip(".")
+    yield Issue("CG103", path, described or f"invalid value {_short(error.instance)}")
+
+
+def check(data: dict[str, Any]) -> list[Issue]:
+    issues: list[Issue] = []
+    for error in _validator().iter_errors(data):
+        issues.extend(_issues(error))
+    return issues
