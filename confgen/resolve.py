@@ -1,0 +1,289 @@
+"""Stage 3 (builder): schema-valid manifest data -> model.Project.
+
+Every worker is expanded per environment here, once, so rules and templates
+only read resolved values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from confgen.diagnostics import KeyPath
+from confgen.model import (
+    D1,
+    NAMESPACE,
+    NOT_INHERITED,
+    R2,
+    STANDALONE,
+    Config,
+    Consumer,
+    Dispatch,
+    DomainRoute,
+    Domains,
+    Environment,
+    Kv,
+    Producer,
+    Project,
+    Route,
+    Router,
+    Service,
+    Tail,
+    Var,
+    Worker,
+)
+
+Layer = tuple[KeyPath, Mapping[str, Any]]  # (where it is declared, its keys)
+
+
+def env_binding_name(env: str) -> str:
+    """The router's default binding for an environment: its name upper-cased."""
+    return env.upper().replace("-", "_")
+
+
+class _Builder:
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.project: Mapping[str, Any] = data.get("project", {})
+        self.defaults: Mapping[str, Any] = data.get("defaults", {})
+        self.environments: Mapping[str, Any] = data.get("environments", {})
+        self.namespaces: Mapping[str, Any] = data.get("dispatch_namespaces", {})
+        self.resources: Mapping[str, Any] = data.get("resources", {})
+        self.workers: Mapping[str, Any] = data.get("workers", {})
+        self.external = tuple(self.project.get("external_services", ()))
+        self.envs = tuple(sorted(self.environments))
+        self.router: Mapping[str, Any] | None = data.get("router")
+
+    # -- merging ---------------------------------------------------------------------------
+
+    @staticmethod
+    def pick(layers: list[Layer], key: str) -> tuple[Any, KeyPath | None]:
+        """The last layer that sets `key` wins; tables merge one level, key by key."""
+        value: Any = None
+        where: KeyPath | None = None
+        for path, keys in layers:
+            if key not in keys:
+                continue
+            new = keys[key]
+            if isinstance(new, dict) and isinstance(value, dict) and key != "vars":
+                value = {**value, **new}
+            else:
+                value = new
+            where = path + (key,)
+        return value, where
+
+    def deploy(self, name: str) -> str:
+        worker = self.workers.get(name, {})
+        return str(worker.get("deploy", self.defaults.get("deploy", STANDALONE)))
+
+    def script(self, target: str, env: str | None) -> str:
+        """A service target's script name in `env` (wrangler's `<name>-<env>` rule)."""
+        if target not in self.workers or env is None or self.deploy(target) == NAMESPACE:
+            return target
+        own = self.workers[target].get("env", {}).get(env, {})
+        return str(own.get("name", f"{target}-{env}"))
+
+    def resource(self, kind: str, rid: str | None, env: str | None) -> Mapping[str, Any]:
+        if rid is None:
+            return {}
+        base: Mapping[str, Any] = self.resources.get(kind, {}).get(rid, {})
+        over: Mapping[str, Any] = base.get("env", {}).get(env, {}) if env else {}
+        return {**base, **over}
+
+    # -- one section -----------------------------------------------------------------------
+
+    def config(self, name: str, env: str | None) -> Config:
+        worker = self.workers[name]
+        layers: list[Layer] = [(("defaults",), self.defaults), (("workers", name), worker)]
+        section: KeyPath = ("workers", name)
+        own: Mapping[str, Any] = {}
+        if env is not None:
+            own = worker.get("env", {}).get(env, {})
+            section = ("workers", name, "env", env)
+            layers.append((section, own))
+
+        def get(key: str) -> Any:
+            return self.pick(layers, key)[0]
+
+        def items(key: str) -> list[tuple[KeyPath, Any]]:
+            value, where = self.pick(layers, key)
+            return [(where + (i,), v) for i, v in enumerate(value or ())] if where else []
+
+        services = tuple(
+            Service(s["binding"], s["service"], self.script(s["service"], env),
+                    s.get("entrypoint"), p)
+            for p, s in items("services"))
+        kv = tuple(self.kv(p, b, env) for p, b in items("kv_namespaces"))
+        d1 = tuple(self.d1(p, b, env) for p, b in items("d1_databases"))
+        r2 = tuple(self.r2(p, b, env) for p, b in items("r2_buckets"))
+        queues, qwhere = self.pick(layers, "queues")
+        producers, consumers = self.queues(queues or {}, qwhere, env)
+        dispatch = tuple(d for p, b in items("dispatch_namespaces")
+                         if (d := self.dispatch(p, b, env)) is not None)
+        if self.router is not None and self.router.get("worker") == name:
+            dispatch += self.router_bindings()
+
+        variables = self.vars(name, env, own)
+        secrets_value, secrets_where = self.pick(layers, "secrets")
+        secrets = tuple(sorted((Var(s, None, secrets_where + (i,))
+                                for i, s in enumerate(secrets_value or ()) if secrets_where),
+                               key=lambda v: v.name))
+        routes_own = env is None or "routes" in own
+        route_layers = layers if routes_own else layers[:2]
+        routes_value, routes_where = self.pick(route_layers, "routes")
+        routes = tuple(self.route(routes_where + (i,), r)
+                       for i, r in enumerate(routes_value or ()) if routes_where)
+        triggers, twhere = self.pick(layers, "triggers")
+        crons_own = env is None or "crons" in own.get("triggers", {})
+        crons = tuple((c, twhere + ("crons", i))
+                      for i, c in enumerate((triggers or {}).get("crons", ())) if twhere)
+        tails = tuple(Tail(t["service"], self.script(t["service"], env), p)
+                      for p, t in items("tail_consumers"))
+        passthrough = get("wrangler") or {}
+        if env is not None:
+            explicit = own.get("wrangler", {})
+            passthrough = {k: v for k, v in passthrough.items()
+                           if k in NOT_INHERITED or k in explicit}
+        date = get("compatibility_date") or self.project.get("compatibility_date")
+        flags = get("compatibility_flags")
+        if flags is None:
+            flags = self.project.get("compatibility_flags", ())
+        namespaced = self.deploy(name) == NAMESPACE
+        explicit_name = own.get("name")
+        script = explicit_name or (name if env is None or namespaced else f"{name}-{env}")
+        return Config(
+            env=env, name=script, name_explicit=env is not None and (namespaced or bool(explicit_name)),
+            main=get("main"), compatibility_date=date, compatibility_flags=tuple(flags),
+            services=services, kv_namespaces=kv, d1_databases=d1, r2_buckets=r2,
+            producers=producers, consumers=consumers, dispatch_namespaces=dispatch,
+            vars=variables, secrets=secrets, routes=routes, routes_own=routes_own,
+            crons=crons, crons_own=crons_own, tail_consumers=tails,
+            observability=get("observability"), workers_dev=get("workers_dev"),
+            wrangler=tuple(sorted(passthrough.items())), path=section)
+
+    def vars(self, name: str, env: str | None, own: Mapping[str, Any]) -> tuple[Var, ...]:
+        layers: list[Layer] = [(("defaults", "vars"), self.defaults.get("vars", {}))]
+        if env is not None:
+            layers.append((("environments", env, "vars"),
+                           self.environments.get(env, {}).get("vars", {})))
+        layers.append((("workers", name, "vars"), self.workers[name].get("vars", {})))
+        if env is not None:
+            layers.append((("workers", name, "env", env, "vars"), own.get("vars", {})))
+        merged: dict[str, Var] = {}
+        for path, values in layers:
+            for key, value in values.items():
+                merged[key] = Var(key, value, path + (key,))
+        if env is not None and self.router is not None and self.router.get("worker") == name:
+            merged["ENVIRONMENT"] = Var("ENVIRONMENT", env, ("router", "worker"))
+        return tuple(merged[k] for k in sorted(merged))
+
+    def kv(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Kv:
+        rid = entry.get("resource")
+        found = self.resource("kv", rid, env) if rid else entry
+        return Kv(entry.get("binding", found.get("binding")), found.get("id"),
+                  found.get("preview_id"), rid, path)
+
+    def d1(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> D1:
+        rid = entry.get("resource")
+        found = self.resource("d1", rid, env) if rid else entry
+        return D1(entry.get("binding", found.get("binding")), found.get("database_name"),
+                  found.get("database_id"), rid, path)
+
+    def r2(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> R2:
+        rid = entry.get("resource")
+        found = self.resource("r2", rid, env) if rid else entry
+        return R2(entry.get("binding", found.get("binding")), found.get("bucket_name"), rid, path)
+
+    def queues(self, queues: Mapping[str, Any], where: KeyPath | None,
+               env: str | None) -> tuple[tuple[Producer, ...], tuple[Consumer, ...]]:
+        if where is None:
+            return (), ()
+        producers = []
+        for i, p in enumerate(queues.get("producers", ())):
+            rid = p.get("resource")
+            found = self.resource("queues", rid, env) if rid else p
+            producers.append(Producer(p.get("binding", found.get("binding")), found.get("queue"),
+                                      rid, where + ("producers", i)))
+        consumers = []
+        for i, c in enumerate(queues.get("consumers", ())):
+            rid = c.get("resource")
+            found = self.resource("queues", rid, env) if rid else c
+            settings = tuple(sorted((k, v) for k, v in c.items() if k not in ("resource", "queue")))
+            consumers.append(Consumer(found.get("queue"), rid, settings, where + ("consumers", i)))
+        return tuple(producers), tuple(consumers)
+
+    def dispatch(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Dispatch | None:
+        ref = entry["namespace"]
+        declared = self.namespaces.get(ref)
+        binding = entry.get("binding", declared.get("binding") if declared else None)
+        if declared is None:
+            return Dispatch(binding, ref, ref, entry.get("outbound"), path)
+        names = declared["namespace"]
+        if isinstance(names, dict):
+            real = names.get(env) if env is not None else names.get("default")
+            if real is None:
+                return None  # top level without `default`, or an env the table misses (CG212)
+        else:
+            real = names
+        return Dispatch(binding, real, ref, entry.get("outbound"), path)
+
+    def router_bindings(self) -> tuple[Dispatch, ...]:
+        out = []
+        for env, binding in self.namespace_bindings():
+            namespace = self.environments[env].get("namespace")
+            if namespace:
+                out.append(Dispatch(binding, namespace, None, None,
+                                    ("router", "namespace_bindings", env)))
+        return tuple(out)
+
+    def namespace_bindings(self) -> tuple[tuple[str, str], ...]:
+        given = (self.router or {}).get("namespace_bindings", {})
+        return tuple((env, given.get(env, env_binding_name(env))) for env in self.envs)
+
+    @staticmethod
+    def route(path: KeyPath, entry: Any) -> Route:
+        if isinstance(entry, str):
+            return Route(entry, None, None, False, path)
+        return Route(entry["pattern"], entry.get("zone_name"), entry.get("zone_id"),
+                     bool(entry.get("custom_domain", False)), path)
+
+    # -- whole project ---------------------------------------------------------------------
+
+    def worker(self, name: str) -> Worker:
+        raw = self.workers[name]
+        fmt = raw.get("format", self.defaults.get("format", self.project.get("format", "jsonc")))
+        directory = raw.get("path", f"{self.project.get('workers_dir', 'workers')}/{name}")
+        return Worker(name, directory.strip("/") or ".", fmt, self.deploy(name),
+                      self.config(name, None), tuple(self.config(name, e) for e in self.envs),
+                      ("workers", name))
+
+    def build(self) -> Project:
+        environments = tuple(
+            Environment(e, self.environments[e].get("namespace"),
+                        self.environments[e].get("namespace_id"),
+                        tuple(sorted(self.environments[e].get("vars", {}).items())))
+            for e in self.envs)
+        router = None
+        if self.router is not None:
+            r = self.router
+            router = Router(r["worker"], r["output"], r.get("default"),
+                            tuple(r.get("root_domains", ())), tuple(r.get("hosts", {}).items()),
+                            tuple(r.get("paths", {}).items()),
+                            tuple((e, b) for e, b in self.namespace_bindings()
+                                  if self.environments[e].get("namespace")))
+        domains = None
+        if "domains" in self.data:
+            d = self.data["domains"]
+            domains = Domains(d["worker"], d["output"], tuple(
+                DomainRoute(x["domain"], x["service"], x.get("binding"),
+                            bool(x.get("requires_auth", False)), ("domains", "routes", i))
+                for i, x in enumerate(d.get("routes", ()))))
+        return Project(
+            name=self.project["name"], account_id=self.project.get("account_id"),
+            environments=environments, external_services=self.external,
+            workers=tuple(self.worker(n) for n in sorted(self.workers)),
+            router=router, domains=domains, data=dict(self.data))
+
+
+def build(data: Mapping[str, Any]) -> Project:
+    return _Builder(data).build()
