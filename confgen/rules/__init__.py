@@ -1,0 +1,23 @@
+"""The cross-reference rules, in one explicit registry (no folder walking)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from confgen.diagnostics import Issue
+from confgen.model import Project
+from confgen.rules import bindings, graph, outputs, references, variables
+
+Rule = Callable[[Project], Iterable[Issue]]
+
+RULES: tuple[Rule, ...] = (
+    *references.RULES,
+    *bindings.RULES,
+    *variables.RULES,
+    *graph.RULES,
+    *outputs.RULES,
+)
+
+
+def run(project: Project) -> list[Issue]:
+    return [issue for rule in RULES for issue in rule(project)]

@@ -1,0 +1,107 @@
+"""Binding names: one name per namespace and resource, no duplicates within a worker."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from confgen.diagnostics import Issue, KeyPath
+from confgen.model import Config, Project
+
+_RESOURCE_KINDS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
+                   ("producers", "queues"))
+
+
+def _named(config: Config) -> Iterator[tuple[str, str, KeyPath]]:
+    """Every name on `env` in this section: (name, kind, where)."""
+    for s in config.services:
+        yield s.binding, "service", s.path + ("binding",)
+    for attr, kind in _RESOURCE_KINDS:
+        for entry in getattr(config, attr):
+            if entry.binding is not None:
+                yield entry.binding, kind, entry.path
+    for d in config.dispatch_namespaces:
+        if d.binding is not None:
+            yield d.binding, "dispatch namespace", d.path
+    for v in config.vars:
+        yield v.name, "var", v.path
+    for v in config.secrets:
+        yield v.name, "secret", v.path
+
+
+def duplicate_bindings(project: Project) -> Iterator[Issue]:
+    seen_issues: set[tuple[str, KeyPath]] = set()
+    for worker in project.workers:
+        for config in worker.configs:
+            first: dict[str, tuple[str, KeyPath]] = {}
+            for name, kind, path in _named(config):
+                if name not in first:
+                    first[name] = (kind, path)
+                    continue
+                other_kind, _ = first[name]
+                if {kind, other_kind} == {"var", "secret"}:
+                    continue  # CG209 says it better
+                if (name, path) in seen_issues:
+                    continue  # the same declaration, inherited into another environment
+                seen_issues.add((name, path))
+                where = f"environment {config.env!r}" if config.env else "the top level"
+                yield Issue("CG208", path, f"binding name {name!r} is used twice by worker "
+                            f"{worker.name!r} in {where} ({other_kind} and {kind})")
+
+
+def namespace_binding_names(project: Project) -> Iterator[Issue]:
+    declared = project.data.get("dispatch_namespaces", {})
+    owner = {raw["binding"]: ref for ref, raw in declared.items()}
+    for worker in project.workers:
+        for config in worker.configs:
+            for d in config.dispatch_namespaces:
+                if d.ref is None or d.ref not in declared or d.binding is None:
+                    continue
+                expected = declared[d.ref]["binding"]
+                if d.binding != expected:
+                    yield Issue("CG203", d.path + ("binding",), f"binding {d.binding!r} for "
+                                f"namespace {d.ref!r} must be {expected!r}, as declared in "
+                                f"[dispatch_namespaces.{d.ref}]")
+                elif owner.get(d.binding, d.ref) != d.ref:
+                    yield Issue("CG203", d.path + ("namespace",), f"binding {d.binding!r} is "
+                                f"declared for namespace {owner[d.binding]!r}, not {d.ref!r}")
+            if config.env is None:
+                continue
+
+
+def resource_binding_names(project: Project) -> Iterator[Issue]:
+    resources = project.data.get("resources", {})
+    for worker in project.workers:
+        for attr, kind in _RESOURCE_KINDS:
+            for entry in getattr(worker.top, attr):
+                declared = resources.get(kind, {}).get(entry.resource or "", {}).get("binding")
+                if declared and entry.binding != declared:
+                    yield Issue("CG207", entry.path + ("binding",), f"binding {entry.binding!r} "
+                                f"for {kind} resource {entry.resource!r} must be {declared!r}, "
+                                f"as declared in [resources.{kind}.{entry.resource}]")
+
+
+def consistent_names(project: Project) -> Iterator[Issue]:
+    """One target bound under several names across workers is drift (warning)."""
+    uses: dict[tuple[str, str], dict[str, list[KeyPath]]] = defaultdict(lambda: defaultdict(list))
+    for worker in project.workers:
+        for config in worker.configs:
+            for s in config.services:
+                uses[("service", s.service)][s.binding].append(s.path + ("binding",))
+            for attr, kind in _RESOURCE_KINDS:
+                for entry in getattr(config, attr):
+                    if entry.resource and entry.binding:
+                        uses[(kind, entry.resource)][entry.binding].append(entry.path)
+    for (kind, target), names in sorted(uses.items()):
+        if len(names) < 2:
+            continue
+        majority = max(sorted(names), key=lambda n: len(set(names[n])))
+        for name in sorted(names):
+            if name == majority:
+                continue
+            for path in sorted(set(names[name]), key=str):
+                yield Issue("CG251", path, f"{kind} {target!r} is bound as {name!r} here but as "
+                            f"{majority!r} elsewhere; use one name")
+
+
+RULES = (duplicate_bindings, namespace_binding_names, resource_binding_names, consistent_names)

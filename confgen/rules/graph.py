@@ -1,0 +1,113 @@
+"""Whole-platform checks: service-binding cycles, unused declarations, lonely queues."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from confgen.diagnostics import Issue, KeyPath
+from confgen.model import Project
+
+_RESOURCE_ATTRS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
+                   ("producers", "queues"), ("consumers", "queues"))
+
+
+def service_edges(project: Project) -> dict[str, dict[str, KeyPath]]:
+    """worker -> {bound worker of this manifest: where}; the deploy-order graph."""
+    names = {w.name for w in project.workers}
+    edges: dict[str, dict[str, KeyPath]] = {}
+    for worker in project.workers:
+        out: dict[str, KeyPath] = {}
+        for config in worker.configs:
+            for s in config.services:
+                if s.service in names:
+                    out.setdefault(s.service, s.path)
+        edges[worker.name] = out
+    return edges
+
+
+def find_cycles(edges: dict[str, dict[str, KeyPath]]) -> list[list[str]]:
+    """Each elementary cycle once, found by depth-first search, in a stable order."""
+    cycles: list[list[str]] = []
+    seen: set[frozenset[str]] = set()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(edges.get(node, {})):
+            if state.get(nxt) == 1:
+                cycle = stack[stack.index(nxt):]
+                if frozenset(cycle) not in seen:
+                    seen.add(frozenset(cycle))
+                    cycles.append(cycle)
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node)
+    return cycles
+
+
+def service_cycles(project: Project) -> Iterator[Issue]:
+    edges = service_edges(project)
+    for cycle in find_cycles(edges):
+        start = min(cycle)
+        i = cycle.index(start)
+        ordered = cycle[i:] + cycle[:i]
+        loop = " -> ".join(ordered + [ordered[0]])
+        yield Issue("CG252", edges[ordered[0]][ordered[1 % len(ordered)]],
+                    f"service bindings form a cycle ({loop}): no deploy order exists")
+
+
+def unused(project: Project) -> Iterator[Issue]:
+    used: set[tuple[str, str]] = set()
+    for worker in project.workers:
+        for config in worker.configs:
+            for attr, kind in _RESOURCE_ATTRS:
+                used |= {(kind, e.resource) for e in getattr(config, attr) if e.resource}
+            used |= {("namespace", d.ref) for d in config.dispatch_namespaces if d.ref}
+    data = project.data
+    for kind, entries in sorted(data.get("resources", {}).items()):
+        for rid in entries:
+            if (kind, rid) not in used:
+                yield Issue("CG253", ("resources", kind, rid),
+                            f"resource [resources.{kind}.{rid}] is bound by no worker")
+    for ref in data.get("dispatch_namespaces", {}):
+        if ("namespace", ref) not in used:
+            yield Issue("CG253", ("dispatch_namespaces", ref),
+                        f"dispatch namespace {ref!r} is bound by no worker")
+    for env in project.environments:
+        if env.namespace or env.vars or _named_anywhere(project, env.name):
+            continue
+        yield Issue("CG253", ("environments", env.name), f"environment {env.name!r} declares "
+                    "nothing (no namespace, no vars) and no section names it")
+
+
+def _named_anywhere(project: Project, env: str) -> bool:
+    data = project.data
+    if any(env in raw.get("env", {}) for raw in data.get("workers", {}).values()):
+        return True
+    if any(env in raw.get("env", {}) for kind in data.get("resources", {}).values()
+           for raw in kind.values()):
+        return True
+    return any(isinstance(raw.get("namespace"), dict) and env in raw["namespace"]
+               for raw in data.get("dispatch_namespaces", {}).values())
+
+
+def queues_without_consumer(project: Project) -> Iterator[Issue]:
+    consumed = {c.queue for w in project.workers for cfg in w.configs for c in cfg.consumers}
+    reported: set[str] = set()
+    for worker in project.workers:
+        for config in worker.configs:
+            for p in config.producers:
+                if p.queue and p.queue not in consumed and p.queue not in reported:
+                    reported.add(p.queue)
+                    yield Issue("CG254", p.path, f"queue {p.queue!r} has producers but no "
+                                "worker consumes it")
+
+
+RULES = (service_cycles, unused, queues_without_consumer)

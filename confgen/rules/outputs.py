@@ -1,0 +1,55 @@
+"""Where outputs go: inside the manifest's folder, one output per path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from confgen.diagnostics import Issue, KeyPath
+from confgen.model import Project
+
+
+def output_paths(project: Project) -> list[tuple[str, KeyPath, str]]:
+    """(relative path as written, where declared, what) for every output."""
+    outs = [(w.output, w.path + ("path",) if "path" in project.data["workers"][w.name]
+             else w.path, f"wrangler file of {w.name!r}") for w in project.workers]
+    if project.domains is not None:
+        outs.append((project.domains.output, ("domains", "output"), "domain-routes.json"))
+    if project.router is not None:
+        outs.append((project.router.output, ("router", "output"), "router table"))
+    return outs
+
+
+def normalise(path: str) -> str | None:
+    """Lexically normalised relative path, or None when it leaves the folder or is absolute."""
+    pure = PurePosixPath(path.replace("\\", "/"))
+    if pure.is_absolute() or (len(path) > 1 and path[1] == ":"):
+        return None
+    parts: list[str] = []
+    for part in pure.parts:
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts) if parts else None
+
+
+def output_locations(project: Project) -> Iterator[Issue]:
+    claimed: dict[str, str] = {}
+    for path, where, what in output_paths(project):
+        norm = normalise(path)
+        if norm is None:
+            yield Issue("CG402", where, f"{what} would be written to {path!r}, outside the "
+                        "manifest's folder")
+            continue
+        key = norm.lower()  # two names that differ only in case collide on macOS and Windows
+        if key in claimed:
+            yield Issue("CG401", where, f"{what} and {claimed[key]} would both be written to "
+                        f"{norm!r}")
+        else:
+            claimed[key] = what
+
+
+RULES = (output_locations,)

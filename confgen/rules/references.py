@@ -1,0 +1,98 @@
+"""References between declarations: services, resources, namespaces, environments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from confgen.diagnostics import Issue
+from confgen.model import NAMESPACE, Project
+
+_KINDS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
+          ("producers", "queues"), ("consumers", "queues"))
+
+
+def complete_workers(project: Project) -> Iterator[Issue]:
+    for worker in project.workers:
+        for config in worker.configs:
+            where = config.path if config.env else worker.path
+            if not config.main:
+                yield Issue("CG105", where, f"worker {worker.name!r} has no `main` "
+                            f"(set it on the worker or in [defaults])")
+            if not config.compatibility_date:
+                yield Issue("CG105", where, f"worker {worker.name!r} has no `compatibility_date` "
+                            f"(set it on the worker, in [defaults] or in [project])")
+            if config.env is None:
+                break  # an environment inherits main and the date; report once
+
+
+def service_targets(project: Project) -> Iterator[Issue]:
+    known = {w.name: w for w in project.workers}
+    external = set(project.external_services)
+    for worker in project.workers:
+        for config in worker.configs:
+            targets = [(s.service, s.path + ("service",), "service binding")
+                       for s in config.services]
+            targets += [(t.service, t.path + ("service",), "tail consumer")
+                        for t in config.tail_consumers]
+            for target, path, what in targets:
+                if target in external:
+                    continue
+                if target not in known:
+                    yield Issue("CG201", path, f"{what} target {target!r} is not a worker of "
+                                "this manifest nor in [project].external_services")
+                elif known[target].deploy == NAMESPACE:
+                    yield Issue("CG202", path, f"{what} target {target!r} is deployed into a "
+                                "dispatch namespace, which a service binding cannot reach "
+                                "(upload error 10143); bind the namespace and call "
+                                f"get({target!r}) instead")
+
+
+def declared_references(project: Project) -> Iterator[Issue]:
+    resources = project.data.get("resources", {})
+    namespaces = project.data.get("dispatch_namespaces", {})
+    for worker in project.workers:
+        for config in worker.configs:
+            for attr, kind in _KINDS:
+                for entry in getattr(config, attr):
+                    if entry.resource is not None and entry.resource not in resources.get(kind, {}):
+                        yield Issue("CG204", entry.path + ("resource",),
+                                    f"no resource {entry.resource!r} under [resources.{kind}]")
+                    if attr != "consumers" and entry.binding is None:
+                        yield Issue("CG213", entry.path, f"binding for {kind} resource "
+                                    f"{entry.resource!r} has no name and the resource declares "
+                                    "no `binding`")
+            for d in config.dispatch_namespaces:
+                if d.ref is not None and d.ref not in namespaces:
+                    yield Issue("CG205", d.path + ("namespace",),
+                                f"no dispatch namespace {d.ref!r} under [dispatch_namespaces]")
+
+
+def environment_names(project: Project) -> Iterator[Issue]:
+    declared = set(project.env_names)
+    data = project.data
+    sections = [(("workers", w, "env"), raw.get("env", {}))
+                for w, raw in data.get("workers", {}).items()]
+    for kind, entries in data.get("resources", {}).items():
+        sections += [(("resources", kind, r, "env"), raw.get("env", {}))
+                     for r, raw in entries.items()]
+    sections.append((("router", "namespace_bindings"),
+                     data.get("router", {}).get("namespace_bindings", {})))
+    for path, envs in sections:
+        for env in envs:
+            if env not in declared:
+                yield Issue("CG206", path + (env,), f"environment {env!r} is not declared "
+                            "under [environments]")
+    for ref, raw in data.get("dispatch_namespaces", {}).items():
+        names = raw.get("namespace")
+        if not isinstance(names, dict):
+            continue
+        for env in names:
+            if env != "default" and env not in declared:
+                yield Issue("CG206", ("dispatch_namespaces", ref, "namespace", env),
+                            f"environment {env!r} is not declared under [environments]")
+        for env in sorted(declared - set(names)):
+            yield Issue("CG212", ("dispatch_namespaces", ref, "namespace"),
+                        f"namespace table of {ref!r} names no namespace for environment {env!r}")
+
+
+RULES = (complete_workers, service_targets, declared_references, environment_names)
