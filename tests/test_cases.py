@@ -1,0 +1,66 @@
+"""Every diagnostic code, demonstrated by a manifest that triggers it.
+
+Each folder under tests/cases/ holds a `project.toml` and an `expected` file:
+one `CODE LINE:COLUMN` per line, the exact set validate must report (an empty
+`expected` means the manifest is clean). Folders are named `<code>_<slug>` or
+`clean_<slug>`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from confgen.diagnostics import CODES
+from confgen.validate import validate_file
+
+CASES = Path(__file__).parent / "cases"
+CASE_DIRS = sorted(p for p in CASES.iterdir() if p.is_dir())
+
+# Codes that are about files on disk rather than manifest text: their cases are tests.
+CODES_TESTED_ELSEWHERE = {
+    "CG002": "tests/test_cli.py::test_unreadable_manifest_is_a_usage_error",
+    "CG411": "tests/test_generate.py::test_check_reports_stale_output",
+    "CG412": "tests/test_generate.py::test_check_reports_missing_output",
+    "CG413": "tests/test_generate.py::test_hand_edited_file_is_never_overwritten",
+    "CG414": "tests/test_generate.py::test_orphaned_output_is_reported_then_removed",
+    "CG421": "tests/test_generate.py::test_unwritable_output_is_a_located_error",
+}
+
+
+def expected(case: Path) -> set[tuple[str, int, int]]:
+    out = set()
+    for line in (case / "expected").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            code, position = line.split()
+            row, column = position.split(":")
+            out.add((code, int(row), int(column)))
+    return out
+
+
+@pytest.mark.parametrize("case", CASE_DIRS, ids=[p.name for p in CASE_DIRS])
+def test_case_reports_exactly_the_expected_diagnostics(case: Path) -> None:
+    result = validate_file(case / "project.toml")
+    got = {(d.code, d.line, d.column) for d in result.diagnostics}
+    assert got == expected(case), "\n".join(
+        f"{d.line}:{d.column} {d.code} {d.message}" for d in result.diagnostics)
+
+
+@pytest.mark.parametrize("case", [p for p in CASE_DIRS if not p.name.startswith("clean_")],
+                         ids=lambda p: p.name)
+def test_case_folder_is_named_after_a_code_it_expects(case: Path) -> None:
+    code = case.name.split("_")[0]
+    assert code in CODES
+    assert code in {c for c, _, _ in expected(case)}
+
+
+def test_every_code_has_a_case() -> None:
+    covered = {p.name.split("_")[0] for p in CASE_DIRS} | set(CODES_TESTED_ELSEWHERE)
+    assert sorted(set(CODES) - covered) == []
+
+
+def test_there_are_clean_manifests() -> None:
+    clean = [p for p in CASE_DIRS if p.name.startswith("clean_")]
+    assert len(clean) >= 3
+    assert all(expected(p) == set() for p in clean)
