@@ -65,3 +65,63 @@ def print_schema() -> None:
     from confgen.schema import schema_text
 
     click.echo(schema_text(), nl=False)
+
+
+@main.command()
+@manifest_option
+@format_option
+@click.option("--check", is_flag=True, help="Write nothing; fail if any output is not current.")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print what would change.")
+@click.option("--force", is_flag=True, help="Overwrite or remove files edited by hand.")
+def generate(manifest: Path, fmt: str, check: bool, show_diff: bool, force: bool) -> None:
+    """Compile the manifest into every output (wrangler files, domain routes, router)."""
+    from confgen import generate as gen
+    from confgen import write
+
+    if check and show_diff:
+        fail_usage("--check and --diff are alternatives; pick one")
+    try:
+        done = gen.check(manifest) if check or show_diff else gen.generate(manifest, force)
+    except Unreadable as exc:
+        fail_usage(str(exc))
+        return
+    if show_diff and done.validation.errors == 0:
+        click.echo(write.unified_diff(list(done.entries)), nl=False)
+        emit([d for d in done.diagnostics if d.code < "CG411"], fmt)
+    else:
+        emit(done.diagnostics, fmt)
+    if fmt == "text" and not check and not show_diff and done.ok:
+        for path in done.written:
+            click.echo(f"wrote {path}", err=True)
+        if not done.written:
+            click.echo("all outputs current", err=True)
+    sys.exit(EXIT_OK if done.ok else EXIT_FAIL)
+
+
+@main.command()
+@click.argument("url")
+@click.option("--env", "env", default=None, help="The environment (default: the top level).")
+@manifest_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def route(url: str, env: str | None, manifest: Path, fmt: str) -> None:
+    """Explain where a request to URL goes: the route that takes it, then the router table."""
+    import json
+
+    from confgen.explain import as_text, explain
+    from confgen.validate import validate_file
+
+    try:
+        result = validate_file(manifest)
+    except Unreadable as exc:
+        fail_usage(str(exc))
+        return
+    if result.project is None or result.errors:
+        emit(result.diagnostics, "text")
+        sys.exit(EXIT_FAIL)
+    if env is not None and env not in result.project.env_names:
+        fail_usage(f"no environment {env!r} in {manifest} "
+                   f"(declared: {', '.join(result.project.env_names) or 'none'})")
+    found = explain(result.project, url, env)
+    click.echo(json.dumps(found.as_dict(), indent=2) if fmt == "json" else as_text(found))
+    sys.exit(EXIT_OK if found.routed else EXIT_FAIL)

@@ -99,6 +99,11 @@ class Route:
     zone_id: str | None
     custom_domain: bool
     path: KeyPath
+    is_table: bool = False
+
+    @property
+    def pattern_path(self) -> KeyPath:
+        return self.path + ("pattern",) if self.is_table else self.path
 
 
 @dataclass(frozen=True)

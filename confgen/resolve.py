@@ -245,7 +245,7 @@ class _Builder:
         if isinstance(entry, str):
             return Route(entry, None, None, False, path)
         return Route(entry["pattern"], entry.get("zone_name"), entry.get("zone_id"),
-                     bool(entry.get("custom_domain", False)), path)
+                     bool(entry.get("custom_domain", False)), path, is_table=True)
 
     # -- whole project ---------------------------------------------------------------------
 

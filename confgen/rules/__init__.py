@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterable
 
 from confgen.diagnostics import Issue
 from confgen.model import Project
-from confgen.rules import bindings, graph, outputs, references, variables
+from confgen.rules import (
+    bindings, domains, graph, outputs, references, router, routes, variables,
+)
 
 Rule = Callable[[Project], Iterable[Issue]]
 
@@ -15,6 +17,9 @@ RULES: tuple[Rule, ...] = (
     *bindings.RULES,
     *variables.RULES,
     *graph.RULES,
+    *routes.RULES,
+    *router.RULES,
+    *domains.RULES,
     *outputs.RULES,
 )
 
