@@ -12,14 +12,35 @@ import tomlkit
 from confgen.resources import data_dir
 
 
-def json_value(value: Any) -> str:
-    """A JSON literal; non-ASCII kept as is, so the file reads like the manifest."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=False)
+def json_value(value: Any, indent: int | None = None) -> str:
+    """A JSON literal; non-ASCII kept as is (but U+2028/9, which some parsers treat as
+    line ends), so the file reads like the manifest. With `indent`, pretty-printed with
+    every continuation line shifted right by that many spaces."""
+    text = json.dumps(value, ensure_ascii=False, indent=2 if indent is not None else None)
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    if indent:
+        text = text.replace("\n", "\n" + " " * indent)
+    return text
 
 
 def toml_value(value: Any) -> str:
-    """A TOML literal (string, number, bool, inline array or inline table)."""
-    return tomlkit.item(value).as_string()
+    """A TOML literal on one line: strings escaped by tomlkit, inline arrays and tables."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    text: str = tomlkit.item(value).as_string()
+    return text
+
+
+def toml_block(value: Any) -> str:
+    """Like toml_value, but an array of tables puts one table per line."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return "[\n" + "".join(f"  {toml_value(v)},\n" for v in value) + "]"
+    return toml_value(value)
 
 
 def toml_key(key: str) -> str:
@@ -32,7 +53,8 @@ def py_value(value: Any) -> str:
     return repr(value)
 
 
-FILTERS = {"json": json_value, "toml": toml_value, "toml_key": toml_key, "py": py_value}
+FILTERS = {"json": json_value, "toml": toml_value, "toml_block": toml_block, "toml_key": toml_key,
+           "py": py_value}
 
 
 @cache
