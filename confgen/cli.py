@@ -30,6 +30,11 @@ def emit(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
         click.echo(out)
 
 
+def unreadable(manifest: Path, exc: Unreadable, fmt: str) -> None:
+    emit([Diagnostic(str(manifest), 1, 1, "CG002", str(exc))], fmt)
+    sys.exit(EXIT_USAGE)
+
+
 def fail_usage(message: str) -> None:
     click.echo(f"confgen: {message}", err=True)
     sys.exit(EXIT_USAGE)
@@ -52,11 +57,19 @@ def validate(manifest: Path, fmt: str, strict: bool) -> None:
     try:
         result = validate_file(manifest)
     except Unreadable as exc:
-        fail_usage(str(exc))
+        unreadable(manifest, exc, fmt)
         return
     emit(result.diagnostics, fmt)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
+
+
+@main.command()
+def codes() -> None:
+    """List every diagnostic code with its severity and help (Markdown)."""
+    from confgen.diagnostics import codes_markdown
+
+    click.echo(codes_markdown(), nl=False)
 
 
 @main.command("schema")
@@ -83,7 +96,7 @@ def generate(manifest: Path, fmt: str, check: bool, show_diff: bool, force: bool
     try:
         done = gen.check(manifest) if check or show_diff else gen.generate(manifest, force)
     except Unreadable as exc:
-        fail_usage(str(exc))
+        unreadable(manifest, exc, fmt)
         return
     if show_diff and done.validation.errors == 0:
         click.echo(write.unified_diff(list(done.entries)), nl=False)
@@ -114,7 +127,7 @@ def route(url: str, env: str | None, manifest: Path, fmt: str) -> None:
     try:
         result = validate_file(manifest)
     except Unreadable as exc:
-        fail_usage(str(exc))
+        unreadable(manifest, exc, "text")
         return
     if result.project is None or result.errors:
         emit(result.diagnostics, "text")

@@ -31,11 +31,11 @@ def read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except IsADirectoryError:
-        raise Unreadable(f"{path}: is a folder, not a manifest") from None
+        raise Unreadable("is a folder, not a manifest") from None
     except FileNotFoundError:
-        raise Unreadable(f"{path}: no such file") from None
+        raise Unreadable("no such file") from None
     except OSError as exc:
-        raise Unreadable(f"{path}: cannot read: {exc.strerror}") from None
+        raise Unreadable(f"cannot read: {exc.strerror}") from None
 
 
 def parse(raw: bytes, file: str, root: Path) -> Loaded | Diagnostic:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -12,12 +13,16 @@ import tomlkit
 from confgen.resources import data_dir
 
 
+# Characters that some editors and line-based tools take for line ends: always escaped.
+_LINE_BREAKERS = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
 def json_value(value: Any, indent: int | None = None) -> str:
     """A JSON literal; non-ASCII kept as is (but U+2028/9, which some parsers treat as
     line ends), so the file reads like the manifest. With `indent`, pretty-printed with
     every continuation line shifted right by that many spaces."""
     text = json.dumps(value, ensure_ascii=False, indent=2 if indent is not None else None)
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = _LINE_BREAKERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if indent:
         text = text.replace("\n", "\n" + " " * indent)
     return text

@@ -1,0 +1,102 @@
+"""The command line: wiring, exit codes and output formats (behaviour lives elsewhere)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from confgen.cli import main
+from confgen.schema import schema
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = REPO / "tests" / "cases"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_bundled_manifest_validates_clean() -> None:
+    code, out = run("validate", "--manifest", str(REPO / "project.toml"), "--strict")
+    assert (code, out) == (0, "")
+
+
+def test_errors_exit_1_with_compiler_style_lines() -> None:
+    code, out = run("validate", "--manifest", str(CASES / "CG203_namespace_binding_renamed"
+                                                  / "project.toml"))
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.endswith("must be 'CRM_DISPATCH', as declared in [dispatch_namespaces.crm]")
+    assert ":16:26: error CG203 workers.campaign.dispatch_namespaces[0].binding: " in first
+
+
+def test_json_format_has_the_documented_shape() -> None:
+    code, out = run("validate", "--format", "json", "--manifest",
+                    str(CASES / "CG203_namespace_binding_renamed" / "project.toml"))
+    data = json.loads(out)
+    assert code == 1
+    assert data["summary"] == {"errors": 1, "warnings": 0}
+    assert set(data["diagnostics"][0]) == {"code", "severity", "message", "file", "line",
+                                           "column", "path"}
+
+
+def test_sarif_and_github_formats(tmp_path: Path) -> None:
+    manifest = str(CASES / "CG203_namespace_binding_renamed" / "project.toml")
+    _, sarif = run("validate", "--format", "sarif", "--manifest", manifest)
+    log = json.loads(sarif)
+    assert log["version"] == "2.1.0"
+    assert log["runs"][0]["results"][0]["ruleId"] == "CG203"
+    _, github = run("validate", "--format", "github", "--manifest", manifest)
+    assert github.startswith("::error file=") and ",line=16,col=26,title=CG203::" in github
+
+
+def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
+    case = next(CASES.glob("CG253_*")) / "project.toml"
+    assert run("validate", "--manifest", str(case))[0] == 0
+    assert run("validate", "--manifest", str(case), "--strict")[0] == 1
+
+
+def test_unreadable_manifest_is_a_usage_error(tmp_path: Path) -> None:
+    code, out = run("validate", "--manifest", str(tmp_path / "missing.toml"))
+    assert code == 2 and out.endswith("missing.toml:1:1: error CG002 no such file\n"
+                                      "1 error(s), 0 warning(s)\n")
+    code, out = run("validate", "--manifest", str(tmp_path))
+    assert code == 2 and "CG002 is a folder" in out
+
+
+def test_schema_command_prints_the_schema() -> None:
+    code, out = run("schema")
+    assert code == 0 and json.loads(out) == schema()
+
+
+def test_generate_check_and_diff(tmp_path: Path) -> None:
+    shutil.copy(REPO / "tests/golden/toml_output/project.toml", tmp_path / "project.toml")
+    manifest = str(tmp_path / "project.toml")
+    code, out = run("generate", "--check", "--manifest", manifest)
+    assert code == 1 and "CG412" in out
+    code, out = run("generate", "--diff", "--manifest", manifest)
+    assert code == 1 and "+++ b/workers/notes/wrangler.toml" in out
+    assert not (tmp_path / "workers").exists()  # --check and --diff write nothing
+    assert run("generate", "--manifest", manifest)[0] == 0
+    assert run("generate", "--check", "--manifest", manifest) == (0, "")
+
+
+def test_route_command_exit_codes() -> None:
+    manifest = str(REPO / "project.toml")
+    code, out = run("route", "https://db.do/query", "--env", "production", "--manifest", manifest)
+    assert code == 0 and "'db' in namespace 'dotdo-production' by host rule 'db.do'" in out
+    code, out = run("route", "https://nobody.do/", "--env", "production", "--manifest",
+                    manifest, "--format", "json")
+    assert code == 1 and json.loads(out)["dispatch"]["not_found"]["error"] == "Service not found"
+    assert run("route", "https://db.do/", "--env", "nope", "--manifest", manifest)[0] == 2
+
+
+def test_docs_list_every_code_as_generated() -> None:
+    code, out = run("codes")
+    assert code == 0
+    assert (REPO / "docs" / "diagnostics.md").read_text() == out
