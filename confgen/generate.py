@@ -7,7 +7,7 @@ from pathlib import Path
 
 from confgen import write
 from confgen.diagnostics import Diagnostic
-from confgen.render import RenderError, render_all
+from confgen.render import RenderError, render_all, verify
 from confgen.validate import Result, validate_file
 
 
@@ -65,6 +65,13 @@ def generate(manifest: Path, force: bool = False) -> Generated:
         found = [d for d in write.diagnostics(refused, manifest.name)]
         return Generated(result, result.diagnostics + tuple(found), tuple(entries))
     root = manifest.resolve().parent
+    try:
+        for entry in entries:
+            if entry.output is not None and entry.state is not write.State.CURRENT:
+                verify(entry.output)
+    except RenderError as exc:
+        problem = Diagnostic(exc.path, 1, 1, "CG421", exc.reason)
+        return Generated(result, result.diagnostics + (problem,), tuple(entries))
     try:
         written = write.apply(root, entries, force)
     except OSError as exc:

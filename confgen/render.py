@@ -1,8 +1,9 @@
 """Stage 4: model -> {output path: text}. No I/O beyond reading templates.
 
-Every text is parsed back (JSON5 for jsonc/json, tomllib for toml, ast for the
-router module) and compared with the data it was rendered from before anyone
-may write it.
+Every output carries the data it was rendered from; `verify` parses the text
+back (JSON5 for jsonc, json for json, tomllib for toml, ast for the router
+module) and compares. The write stage verifies each file it is about to write
+(JSON5 parsing is by far the slowest step, so files already current skip it).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import json
 import tomllib
 from dataclasses import dataclass
 from typing import Any
-
-import json5
 
 from confgen import domains, wrangler
 from confgen.model import Project
@@ -33,8 +32,29 @@ class RenderError(Exception):
 @dataclass(frozen=True)
 class Output:
     path: str  # posix, relative to the manifest's folder
-    kind: str  # "wrangler", "domain-routes", "router"
+    syntax: str  # "jsonc", "toml", "json" or "python": how to parse it back
     text: str
+    meant: Any = None  # what it must parse back to (None for python: syntax only)
+
+
+def verify(output: Output) -> None:
+    """Raise RenderError unless the text parses back to exactly what was meant."""
+    try:
+        if output.syntax == "jsonc":
+            import json5  # deferred: slow to import, needed only when a file is written
+
+            parsed = json5.loads(output.text)
+        elif output.syntax == "toml":
+            parsed = tomllib.loads(output.text)
+        elif output.syntax == "json":
+            parsed = json.loads(output.text)
+        else:
+            ast.parse(output.text)
+            return
+    except (ValueError, SyntaxError) as exc:  # every parser's error is one of these
+        raise RenderError(output.path, f"does not parse: {exc}") from None
+    if parsed != output.meant:
+        raise RenderError(output.path, "does not parse back to the data it was rendered from")
 
 
 def header(source: str) -> list[str]:
@@ -42,20 +62,10 @@ def header(source: str) -> list[str]:
             f"`confgen generate --check` fails. Edit {source}, then run `confgen generate`."]
 
 
-def _check(path: str, parsed: Any, meant: Any) -> None:
-    if parsed != meant:
-        raise RenderError(path, "does not parse back to the data it was rendered from")
-
-
 def render_wrangler(file: wrangler.WranglerFile, source: str) -> Output:
     text = render(f"wrangler.{file.format}.j2", header=header(source), top=file.top,
                   envs=file.envs)
-    try:
-        parsed = json5.loads(text) if file.format == "jsonc" else tomllib.loads(text)
-    except ValueError as exc:  # JSON5 and TOML decode errors are both ValueErrors
-        raise RenderError(file.path, f"does not parse: {exc}") from None
-    _check(file.path, parsed, file.data())
-    return Output(file.path, "wrangler", text)
+    return Output(file.path, file.format, text, file.data())
 
 
 def render_domain_routes(project: Project) -> Output | None:
@@ -63,12 +73,7 @@ def render_domain_routes(project: Project) -> Output | None:
         return None
     routes = domains.entries(project)
     text = render("domain-routes.json.j2", routes=routes)
-    try:
-        parsed = json.loads(text)
-    except ValueError as exc:
-        raise RenderError(project.domains.output, f"does not parse: {exc}") from None
-    _check(project.domains.output, parsed, routes)
-    return Output(project.domains.output, "domain-routes", text)
+    return Output(project.domains.output, "json", text, routes)
 
 
 def router_spec(project: Project, source: str) -> RouterSpec | None:
@@ -84,12 +89,7 @@ def render_router(project: Project, source: str) -> Output | None:
     spec = router_spec(project, source)
     if spec is None or project.router is None:
         return None
-    text = render_router_module(spec)
-    try:
-        ast.parse(text)
-    except SyntaxError as exc:
-        raise RenderError(project.router.output, f"is not valid Python: {exc}") from None
-    return Output(project.router.output, "router", text)
+    return Output(project.router.output, "python", render_router_module(spec))
 
 
 def render_all(project: Project, source: str = "project.toml") -> dict[str, Output]:

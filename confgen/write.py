@@ -38,6 +38,7 @@ class Entry:
     state: State
     new: str | None  # None for orphans
     old: bytes | None  # None when missing
+    output: Output | None = None  # None for orphans and the lock
 
 
 def sha256(data: bytes) -> str:
@@ -81,7 +82,7 @@ def compare(root: Path, outputs: dict[str, Output]) -> list[Entry]:
             state = State.STALE
         else:
             state = State.EDITED
-        entries.append(Entry(path, state, text, old))
+        entries.append(Entry(path, state, text, old, outputs.get(path)))
     for path in sorted(set(owned) - set(texts)):
         old = _read(root / path)
         if old is not None:

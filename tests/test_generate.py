@@ -139,3 +139,19 @@ def test_outputs_are_deterministic_bytes(small_project: Path, tmp_path_factory:
 def test_bundled_project_outputs_are_committed_and_current(bundled_copy: Path) -> None:
     """Dogfood: the repository's generated files are exactly what project.toml gives."""
     assert check(bundled_copy).diagnostics == ()
+
+
+def test_output_that_does_not_parse_back_is_never_written(
+        small_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import confgen.render
+
+    real = confgen.render.render
+
+    def broken(template: str, **context: object) -> str:
+        return real(template, **context).replace('"hello"', '"hello', 1)
+
+    monkeypatch.setattr(confgen.render, "render", broken)
+    done = generate(small_project)
+    assert [(d.code, d.file) for d in done.diagnostics] == [("CG421", "workers/db/wrangler.jsonc")]
+    assert done.written == ()
+    assert not (small_project.parent / "workers").joinpath("db", "wrangler.jsonc").exists()

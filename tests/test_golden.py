@@ -37,3 +37,16 @@ def test_there_are_golden_scenarios_for_each_shape() -> None:
     assert {"no_environments", "three_environments", "toml_output"} <= names
     formats = {p.suffix for s in SCENARIOS for p in s.rglob("wrangler.*")}
     assert formats == {".jsonc", ".toml"}
+
+
+@pytest.mark.parametrize("manifest", [*(s / "project.toml" for s in SCENARIOS),
+                                      GOLDEN.parent.parent / "project.toml"],
+                         ids=lambda p: p.parent.name)
+def test_every_output_parses_back_to_what_was_meant(manifest: Path) -> None:
+    from confgen.render import render_all, verify
+    from confgen.validate import validate_file
+
+    project = validate_file(manifest).project
+    assert project is not None
+    for output in render_all(project).values():
+        verify(output)

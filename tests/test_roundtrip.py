@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from confgen import resolve, wrangler
-from confgen.render import render_wrangler
+from confgen.render import render_wrangler, verify
 
 HOSTILE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
                   max_size=40) | st.sampled_from(
@@ -44,7 +44,9 @@ def test_hostile_strings_round_trip_exactly(fmt: str, var_name: str, value: str,
                                             pattern: str) -> None:
     model = project(fmt, var_name, value, secret, pattern)
     file = wrangler.wrangler_file(model, model.workers[0])
-    data = parse(fmt, render_wrangler(file, "project.toml").text)
+    output = render_wrangler(file, "project.toml")
+    verify(output)  # what generate does before writing
+    data = parse(fmt, output.text)
     assert data["vars"][var_name] == value
     assert data["vars"]["NESTED"] == {value: [value]}
     assert data["secrets"]["required"] == [secret]
