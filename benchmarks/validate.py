@@ -50,8 +50,8 @@ def main() -> None:
             ("python -c pass (interpreter floor)", median_ms(["-c", "pass"], root)),
             ("import confgen.cli", median_ms(["-c", "import confgen.cli"], root)),
             ("import confgen.validate (+jsonschema)",
-             median_ms(["-c", "import confgen.validate, confgen.schema; "
-                        "confgen.schema._validator()"], root)),
+             median_ms(["-c", ("import confgen.validate, confgen.schema; "
+                              "confgen.schema._validator()")], root)),
             ("confgen validate", median_ms(["-m", "confgen", "validate"], root)),
             ("confgen generate --check (current)",
              median_ms(["-m", "confgen", "generate", "--check"], root)),

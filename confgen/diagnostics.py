@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Union
 
-PathPart = Union[str, int]
+PathPart = str | int
 KeyPath = tuple[PathPart, ...]
 
 

@@ -79,7 +79,7 @@ def _candidates(project: Project, env: str | None,
         for route in config.routes:
             if not _in_zone(host, route.zone_name):
                 continue
-            pattern, problems = parse_pattern(route.pattern, custom_domain=route.custom_domain)
+            pattern, _problems = parse_pattern(route.pattern, custom_domain=route.custom_domain)
             if pattern is not None:
                 out.append((Claim(config.name, worker.name, route.pattern, pattern.score),
                             pattern))
@@ -91,7 +91,8 @@ def router_module(project: Project) -> types.ModuleType | None:
     if spec is None:
         return None
     module = types.ModuleType("confgen_router_table")
-    exec(compile(render_router_module(spec), "<router_table>", "exec"), module.__dict__)
+    code = compile(render_router_module(spec), "<router_table>", "exec")
+    exec(code, module.__dict__)  # noqa: S102 -- our own generated module, as deployed
     return module
 
 
@@ -124,8 +125,8 @@ def as_text(e: Explanation) -> str:
     where = f"environment {e.env!r}" if e.env else "the top level (no --env)"
     if e.edge is None:
         return f"{e.url}: no route in {where} matches; Cloudflare does not run a worker for it"
-    lines = [f"{e.url}", f"  route: {e.edge.pattern!r} -> script {e.edge.script!r} "
-             f"(score {e.edge.score}) in {where}"]
+    lines = [e.url, (f"  route: {e.edge.pattern!r} -> script {e.edge.script!r} "
+                     f"(score {e.edge.score}) in {where}")]
     for c in e.others:
         lines.append(f"  also matched: {c.pattern!r} -> script {c.script!r}: lost, {c.why_lost}")
     if e.not_found is not None:

@@ -30,7 +30,7 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Any:
-    import jsonschema  # deferred: a third of confgen's start-up time, needed only here
+    import jsonschema  # type: ignore[import-untyped]  # deferred: a third of confgen's start-up time, needed only here
 
     return jsonschema.Draft202012Validator(schema())
 
@@ -74,8 +74,8 @@ def _issues(error: Any) -> Iterator[Issue]:
                 yield Issue("CG104", path, f"missing required key {key!r}")
     elif kind == "type":
         expected = error.validator_value
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in (
-            expected if isinstance(expected, list) else [expected]))
+        names: list[str] = expected if isinstance(expected, list) else [expected]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in names)
         yield Issue("CG102", path, f"expected {words}, got {_toml_type(instance)}")
     elif "propertyNames" in error.schema_path:
         yield Issue("CG103", path + (instance,), f"invalid name {_short(instance)}: {_describe(error)}")

@@ -12,7 +12,6 @@ import tomlkit
 
 from confgen.resources import data_dir
 
-
 # Characters that some editors and line-based tools take for line ends: always escaped.
 _LINE_BREAKERS = re.compile("[\x7f-\x9f\u2028\u2029]")
 

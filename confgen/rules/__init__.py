@@ -7,7 +7,14 @@ from collections.abc import Callable, Iterable
 from confgen.diagnostics import Issue
 from confgen.model import Project
 from confgen.rules import (
-    bindings, domains, graph, outputs, references, router, routes, variables,
+    bindings,
+    domains,
+    graph,
+    outputs,
+    references,
+    router,
+    routes,
+    variables,
 )
 
 Rule = Callable[[Project], Iterable[Issue]]

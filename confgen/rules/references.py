@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from confgen.diagnostics import Issue
+from confgen.diagnostics import Issue, KeyPath
 from confgen.model import NAMESPACE, Project
 
 _KINDS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
@@ -70,7 +71,7 @@ def declared_references(project: Project) -> Iterator[Issue]:
 def environment_names(project: Project) -> Iterator[Issue]:
     declared = set(project.env_names)
     data = project.data
-    sections = [(("workers", w, "env"), raw.get("env", {}))
+    sections: list[tuple[KeyPath, Any]] = [(("workers", w, "env"), raw.get("env", {}))
                 for w, raw in data.get("workers", {}).items()]
     for kind, entries in data.get("resources", {}).items():
         sections += [(("resources", kind, r, "env"), raw.get("env", {}))

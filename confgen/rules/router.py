@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from confgen.diagnostics import Issue
+from confgen.diagnostics import Issue, KeyPath
 from confgen.model import NAMESPACE, Project
 from confgen.router_table import normalise_host
 
@@ -31,7 +31,7 @@ def targets(project: Project) -> Iterator[Issue]:
     router = project.router
     if router is None:
         return
-    found = [(("router", "hosts", k), t) for k, t in router.hosts]
+    found: list[tuple[KeyPath, str]] = [(("router", "hosts", k), t) for k, t in router.hosts]
     found += [(("router", "paths", k), t) for k, t in router.paths]
     if router.default is not None:
         found.append((("router", "default"), router.default))
