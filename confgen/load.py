@@ -11,6 +11,7 @@ from typing import Any
 from confgen import sourcemap
 from confgen.diagnostics import Diagnostic
 
+MAX_DEPTH = 64  # a real manifest nests about 6 deep; the scanner and jsonschema recurse
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -45,11 +46,14 @@ def parse(raw: bytes, file: str, root: Path) -> Loaded | Diagnostic:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        line_start = before[before.rfind(b"\n") + 1:]
+        column = len(line_start.decode("utf-8", "replace")) + 1  # characters, as tomllib counts
         return Diagnostic(file, line, column, "CG001", f"not UTF-8: byte 0x{raw[exc.start]:02x}")
     text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        return Diagnostic(file, 1, 1, "CG001", f"nesting deeper than {MAX_DEPTH} levels")
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_AT.search(message)
@@ -60,7 +64,25 @@ def parse(raw: bytes, file: str, root: Path) -> Loaded | Diagnostic:
             column = len(text) - (text.rfind("\n") + 1) + 1
         message = _TOML_AT.sub("", message).replace("(at end of document)", "").strip()
         return Diagnostic(file, line, column, "CG001", f"TOML syntax: {message}")
+    if _depth(data) > MAX_DEPTH:
+        return Diagnostic(file, 1, 1, "CG001", f"nesting deeper than {MAX_DEPTH} levels")
     return Loaded(file, root, text, data, sourcemap.build(text))
+
+
+def _depth(data: object) -> int:
+    """Nesting depth, without recursion (later stages recurse, so depth is bounded here)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return deepest
 
 
 def load(path: Path, display: str | None = None) -> Loaded | Diagnostic:

@@ -253,7 +253,7 @@ class _Builder:
         raw = self.workers[name]
         fmt = raw.get("format", self.defaults.get("format", self.project.get("format", "jsonc")))
         directory = raw.get("path", f"{self.project.get('workers_dir', 'workers')}/{name}")
-        return Worker(name, directory.strip("/") or ".", fmt, self.deploy(name),
+        return Worker(name, directory.rstrip("/") or directory, fmt, self.deploy(name),
                       self.config(name, None), tuple(self.config(name, e) for e in self.envs),
                       ("workers", name))
 

@@ -66,10 +66,12 @@ class _Scanner:
         text = self.text
         for quote in ('"""', "'''"):
             if text.startswith(quote, self.i):
-                end = text.index(quote, self.i + 3)
-                while text.startswith(quote[0], end + 3):  # up to two quotes may close it
-                    end += 1
-                self.i = end + 3
+                i = self.i + 3
+                while not text.startswith(quote, i):
+                    i += 2 if quote == '"""' and text[i] == "\\" else 1
+                while text.startswith(quote[0], i + 3):  # up to two more quotes close it
+                    i += 1
+                self.i = i + 3
                 return ""
         quote = text[self.i]
         self.i += 1

@@ -19,7 +19,7 @@ def _named(config: Config) -> Iterator[tuple[str, str, KeyPath]]:
     for attr, kind in _RESOURCE_KINDS:
         for entry in getattr(config, attr):
             if entry.binding is not None:
-                yield entry.binding, kind, entry.path
+                yield entry.binding, kind, entry.path + ("binding",)
     for d in config.dispatch_namespaces:
         if d.binding is not None:
             yield d.binding, "dispatch namespace", d.path
@@ -51,7 +51,16 @@ def duplicate_bindings(project: Project) -> Iterator[Issue]:
 
 def namespace_binding_names(project: Project) -> Iterator[Issue]:
     declared = project.data.get("dispatch_namespaces", {})
-    owner = {raw["binding"]: ref for ref, raw in declared.items()}
+    owner: dict[str, str] = {}
+    clashing: set[str] = set()
+    for ref, raw in declared.items():
+        if raw["binding"] in owner:
+            clashing.add(raw["binding"])
+            yield Issue("CG203", ("dispatch_namespaces", ref, "binding"), f"binding "
+                        f"{raw['binding']!r} is already declared for namespace "
+                        f"{owner[raw['binding']]!r}; each namespace needs its own name")
+        else:
+            owner[raw["binding"]] = ref
     for worker in project.workers:
         for config in worker.configs:
             for d in config.dispatch_namespaces:
@@ -62,36 +71,44 @@ def namespace_binding_names(project: Project) -> Iterator[Issue]:
                     yield Issue("CG203", d.path + ("binding",), f"binding {d.binding!r} for "
                                 f"namespace {d.ref!r} must be {expected!r}, as declared in "
                                 f"[dispatch_namespaces.{d.ref}]")
-                elif owner.get(d.binding, d.ref) != d.ref:
+                elif d.binding not in clashing and owner.get(d.binding, d.ref) != d.ref:
                     yield Issue("CG203", d.path + ("namespace",), f"binding {d.binding!r} is "
                                 f"declared for namespace {owner[d.binding]!r}, not {d.ref!r}")
-            if config.env is None:
-                continue
 
 
 def resource_binding_names(project: Project) -> Iterator[Issue]:
     resources = project.data.get("resources", {})
+    seen: set[KeyPath] = set()
     for worker in project.workers:
-        for attr, kind in _RESOURCE_KINDS:
-            for entry in getattr(worker.top, attr):
+        for config, (attr, kind) in ((c, k) for c in worker.configs for k in _RESOURCE_KINDS):
+            for entry in getattr(config, attr):
+                if entry.path in seen:
+                    continue
+                seen.add(entry.path)
                 declared = resources.get(kind, {}).get(entry.resource or "", {}).get("binding")
                 if declared and entry.binding != declared:
-                    yield Issue("CG207", entry.path + ("binding",), f"binding {entry.binding!r} "
-                                f"for {kind} resource {entry.resource!r} must be {declared!r}, "
-                                f"as declared in [resources.{kind}.{entry.resource}]")
+                    yield Issue("CG207", entry.path + ("binding",), f"binding "
+                                f"{entry.binding!r} for {kind} resource {entry.resource!r} must "
+                                f"be {declared!r}, as declared in "
+                                f"[resources.{kind}.{entry.resource}]")
 
 
 def consistent_names(project: Project) -> Iterator[Issue]:
     """One target bound under several names across workers is drift (warning)."""
     uses: dict[tuple[str, str], dict[str, list[KeyPath]]] = defaultdict(lambda: defaultdict(list))
+    resources = project.data.get("resources", {})
+    # Resources that declare their binding are held to it by CG207 instead.
+    declared = {kind: {r for r, raw in resources.get(kind, {}).items() if "binding" in raw}
+                for _, kind in _RESOURCE_KINDS}
     for worker in project.workers:
         for config in worker.configs:
             for s in config.services:
                 uses[("service", s.service)][s.binding].append(s.path + ("binding",))
             for attr, kind in _RESOURCE_KINDS:
                 for entry in getattr(config, attr):
-                    if entry.resource and entry.binding:
-                        uses[(kind, entry.resource)][entry.binding].append(entry.path)
+                    if entry.resource and entry.binding and entry.resource not in declared[kind]:
+                        uses[(kind, entry.resource)][entry.binding].append(
+                            entry.path + ("binding",))
     for (kind, target), names in sorted(uses.items()):
         if len(names) < 2:
             continue

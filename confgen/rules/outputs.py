@@ -11,13 +11,22 @@ from confgen.model import Project
 
 def output_paths(project: Project) -> list[tuple[str, KeyPath, str]]:
     """(relative path as written, where declared, what) for every output."""
-    outs = [(w.output, w.path + ("path",) if "path" in project.data["workers"][w.name]
-             else w.path, f"wrangler file of {w.name!r}") for w in project.workers]
+    outs = [(w.output, _declared(project, w.name), f"wrangler file of {w.name!r}")
+            for w in project.workers]
     if project.domains is not None:
         outs.append((project.domains.output, ("domains", "output"), "domain-routes.json"))
     if project.router is not None:
         outs.append((project.router.output, ("router", "output"), "router table"))
     return outs
+
+
+def _declared(project: Project, worker: str) -> KeyPath:
+    """Where a wrangler file's location comes from: the worker's `path`, else workers_dir."""
+    if "path" in project.data["workers"][worker]:
+        return ("workers", worker, "path")
+    if "workers_dir" in project.data["project"]:
+        return ("project", "workers_dir")
+    return ("workers", worker)
 
 
 def normalise(path: str) -> str | None:
@@ -41,8 +50,8 @@ def output_locations(project: Project) -> Iterator[Issue]:
     for path, where, what in output_paths(project):
         norm = normalise(path)
         if norm is None:
-            yield Issue("CG402", where, f"{what} would be written to {path!r}, outside the "
-                        "manifest's folder")
+            yield Issue("CG402", where, f"{what} would be written to {path!r}, which is not "
+                        "a file inside the manifest's folder")
             continue
         key = norm.lower()  # two names that differ only in case collide on macOS and Windows
         if key in claimed:

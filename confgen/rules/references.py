@@ -36,7 +36,7 @@ def service_targets(project: Project) -> Iterator[Issue]:
             targets += [(t.service, t.path + ("service",), "tail consumer")
                         for t in config.tail_consumers]
             for target, path, what in targets:
-                if target in external:
+                if target not in known and target in external:
                     continue
                 if target not in known:
                     yield Issue("CG201", path, f"{what} target {target!r} is not a worker of "

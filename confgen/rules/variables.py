@@ -40,7 +40,8 @@ def crons(project: Project) -> Iterator[Issue]:
                 problem = cron_problem(expression)
                 if problem and path not in reported:
                     reported.add(path)
-                    yield Issue("CG211", path, f"cron {expression!r}: {problem}")
+                    shown = expression if len(expression) <= 40 else expression[:37] + "..."
+                    yield Issue("CG211", path, f"cron {shown!r}: {problem}")
 
 
 RULES = (vars_and_secrets, crons)
