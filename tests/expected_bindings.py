@@ -16,6 +16,10 @@ table documented in tests/wrangler_tool.py):
 
 Not in the table: `secrets` (`secrets.required` names only take part in wrangler's
 duplicate-name check), queue consumers, routes, crons. Tail consumers are a separate list.
+
+Bindings written through a worker's `wrangler = {...}` passthrough (ai, durable_objects,
+...) are not in the model's binding lists, so wrangler's rows for them would show up as
+"unexpected"; none of the committed scenarios has one.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ def truncate(text: str, max_length: int = TRUNCATE_AT) -> str:
     return units[: 2 * (max_length - 3)].decode("utf-16-le", "replace") + "..."
 
 
-def js_number(x: int | float) -> str:
+def js_number(x: float) -> str:
     """JavaScript's Number::toString (what JSON.stringify prints for a number)."""
     if isinstance(x, bool):
         return "true" if x else "false"

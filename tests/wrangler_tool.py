@@ -44,6 +44,8 @@ Not in the table: `secrets.required` names (they only take part in the duplicate
 
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 import json
 import os
@@ -270,14 +272,40 @@ def dry_run(config: Path, env: str | None = None) -> DryRun:
     return parse_output(proc.returncode, output)
 
 
+_JOINED = "\ue000"  # stands for a newline inside one bindings-table row (private use char)
+
+
+def _join_table_rows(output: str) -> str:
+    """wrangler prints a var holding a newline verbatim, so one table row spans several lines
+    (the harness's parser rejects the continuation line). Join such lines back into their row;
+    `_JOINED` is one UTF-16 unit, like the newline wrangler counted when padding the row."""
+    lines: list[str] = []
+    in_table = False
+    for line in output.splitlines():
+        if in_table:
+            if not line.strip():
+                in_table = False
+            elif not line.startswith("env.") and lines and lines[-1].startswith("env."):
+                lines[-1] += _JOINED + line
+                continue
+        elif line.startswith("Binding") and lines and "following bindings:" in lines[-1]:
+            in_table = True
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def parse_output(returncode: int, output: str) -> DryRun:
     lines = output.splitlines()
+    bindings = [
+        dataclasses.replace(b, value=b.value.replace(_JOINED, "\n") if b.value else b.value)
+        for b in _bindings(_join_table_rows(output).splitlines())
+    ]
     return DryRun(
         returncode=returncode,
         output=output,
         warnings=_blocks(lines, _WARNING_START),
         errors=_blocks(lines, _ERROR_START),
-        bindings=_bindings(lines),
+        bindings=bindings,
         tail_consumers=_tail_consumers(lines),
     )
 
@@ -392,7 +420,8 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def dev(configs: list[Path], port: int, timeout: float = DEV_TIMEOUT) -> Iterator[str]:
+def dev(configs: list[Path], port: int, timeout: float = DEV_TIMEOUT,
+        env: str | None = None) -> Iterator[str]:
     """Run `wrangler dev -c a -c b ... --port P --ip 127.0.0.1` (local mode, no interactive
     session, state in a temp folder) and yield its base URL, e.g. "http://127.0.0.1:8787".
 
@@ -416,6 +445,8 @@ def dev(configs: list[Path], port: int, timeout: float = DEV_TIMEOUT) -> Iterato
             "--persist-to", str(scratch / "state"),
             "--inspector-port", str(free_port()),
         ]  # fmt: skip
+        if env is not None:
+            args += ["-e", env]
         log_path = scratch / "wrangler-dev.log"
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
