@@ -14,9 +14,7 @@ Needs `scripts/install-wrangler`; without it these tests fail (never skip).
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import subprocess
 import tomllib
 import urllib.request
 from collections import Counter

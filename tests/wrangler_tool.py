@@ -45,7 +45,6 @@ Not in the table: `secrets.required` names (they only take part in the duplicate
 from __future__ import annotations
 
 import dataclasses
-
 import hashlib
 import json
 import os
