@@ -8,7 +8,6 @@ from functools import cache
 from typing import Any
 
 import jinja2
-import tomlkit
 
 from confgen.resources import data_dir
 
@@ -36,6 +35,8 @@ def toml_value(value: Any) -> str:
         return "{ " + inner + " }"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    import tomlkit  # deferred: only TOML outputs need it
+
     text: str = tomlkit.item(value).as_string()
     return text
 
@@ -49,7 +50,10 @@ def toml_block(value: Any) -> str:
 
 def toml_key(key: str) -> str:
     """A TOML key: bare when it can be, quoted otherwise."""
-    return tomlkit.key(key).as_string()
+    import tomlkit
+
+    text: str = tomlkit.key(key).as_string()
+    return text
 
 
 def py_value(value: Any) -> str:
