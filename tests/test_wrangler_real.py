@@ -319,17 +319,21 @@ export default {
 """
 
 
-def test_dev_generated_workers_cross_a_service_binding(tmp_path: Path) -> None:
-    manifest = tmp_path / "project.toml"
-    manifest.write_text(SCRATCH_MANIFEST, encoding="utf-8")
+def generate_front_and_back(root: Path, manifest_text: str) -> tuple[Path, Path]:
+    """Write the scratch manifest and both workers' sources, generate, return the configs."""
+    manifest = root / "project.toml"
+    manifest.write_text(manifest_text, encoding="utf-8")
     for name, js in (("front", FRONT_JS), ("back", BACK_JS)):
-        src = tmp_path / "workers" / name / "src"
+        src = root / "workers" / name / "src"
         src.mkdir(parents=True)
         (src / "index.js").write_text(js, encoding="utf-8")
     done = generate(manifest)
     assert done.ok, done.diagnostics
-    front = tmp_path / "workers" / "front" / "wrangler.jsonc"
-    back = tmp_path / "workers" / "back" / "wrangler.jsonc"
+    return root / "workers/front/wrangler.jsonc", root / "workers/back/wrangler.jsonc"
+
+
+def test_dev_generated_workers_cross_a_service_binding(tmp_path: Path) -> None:
+    front, back = generate_front_and_back(tmp_path, SCRATCH_MANIFEST)
     assert json5.loads(front.read_text())["services"] == [{"binding": "BACK", "service": "back"}]
     assert json5.loads(back.read_text())["name"] == "back"
 
@@ -344,18 +348,10 @@ def test_dev_generated_workers_cross_a_service_binding(tmp_path: Path) -> None:
 def test_dev_in_an_environment_crosses_to_that_environments_script(tmp_path: Path) -> None:
     """In env.staging, front's binding targets back-staging, the script of back's staging
     section; wrangler dev runs both sections and the request reaches the staging one."""
-    manifest = tmp_path / "project.toml"
-    manifest.write_text(
+    front, back = generate_front_and_back(
+        tmp_path,
         SCRATCH_MANIFEST.replace("[defaults]", "[environments.staging]\n\n[defaults]")
-        + '\n[workers.back.env.staging]\nvars = { WHO = "back-staging" }\n', encoding="utf-8")
-    for name, js in (("front", FRONT_JS), ("back", BACK_JS)):
-        src = tmp_path / "workers" / name / "src"
-        src.mkdir(parents=True)
-        (src / "index.js").write_text(js, encoding="utf-8")
-    done = generate(manifest)
-    assert done.ok, done.diagnostics
-    front = tmp_path / "workers" / "front" / "wrangler.jsonc"
-    back = tmp_path / "workers" / "back" / "wrangler.jsonc"
+        + '\n[workers.back.env.staging]\nvars = { WHO = "back-staging" }\n')
     staging = json5.loads(front.read_text())["env"]["staging"]
     assert staging["services"] == [{"binding": "BACK", "service": "back-staging"}]
 
