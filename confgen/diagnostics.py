@@ -90,8 +90,8 @@ _ALL = (
        "manifest."),
     _e("CG314", "environment-without-namespace", "Namespaced workers need every environment to "
        "name its dispatch `namespace`."),
-    _e("CG315", "router-host-overlap", "Two router host keys differ only in case or a trailing "
-       "dot, so one can never match."),
+    _e("CG315", "router-key-overlap", "Two router host keys differ only in case or a trailing "
+       "dot, or two path keys only in a trailing slash, so one can never match."),
     _e("CG316", "router-invalid-key", "A router host or path key is malformed."),
     _e("CG321", "domain-unknown-service", "A domain route names a service that is neither a "
        "worker of the manifest nor external."),
@@ -112,6 +112,9 @@ _ALL = (
        "generate will not overwrite it without --force."),
     _e("CG414", "output-orphaned", "A file confgen generated earlier no longer belongs to any "
        "output; `confgen generate` removes it."),
+    _e("CG415", "conflicting-wrangler-file", "A wrangler file a person wrote sits beside a "
+       "generated one; wrangler silently reads the first of wrangler.json, wrangler.jsonc, "
+       "wrangler.toml."),
     _e("CG421", "output-io", "An output could not be read, rendered or written."),
 )
 

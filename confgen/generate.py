@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from confgen import write
-from confgen.diagnostics import Diagnostic
+from confgen.diagnostics import Diagnostic, Severity
 from confgen.render import RenderError, render_all, verify
 from confgen.validate import Result, validate_file
 
@@ -16,27 +16,11 @@ class Generated:
     validation: Result
     diagnostics: tuple[Diagnostic, ...]  # validation, render and disk problems
     entries: tuple[write.Entry, ...] = ()
-    written: tuple[str, ...] = field(default=())
+    written: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not any(str(d.severity) == "error" for d in self.diagnostics)
-
-
-def _prepare(manifest: Path) -> tuple[Result, list[write.Entry] | Diagnostic | None]:
-    result = validate_file(manifest)
-    if result.errors or result.project is None:
-        return result, None
-    source = manifest.name
-    try:
-        outputs = render_all(result.project, source)
-        entries = write.compare(manifest.resolve().parent, outputs)
-    except RenderError as exc:
-        return result, Diagnostic(exc.path, 1, 1, "CG421", exc.reason)
-    except OSError as exc:
-        return result, Diagnostic(_shown(exc, manifest.resolve().parent), 1, 1, "CG421",
-                                  f"cannot read: {exc.strerror}")
-    return result, entries
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
 def _shown(exc: OSError, root: Path) -> str:
@@ -45,36 +29,52 @@ def _shown(exc: OSError, root: Path) -> str:
     return where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
 
 
+def _prepare(manifest: Path) -> tuple[Result, list[write.Entry], list[Diagnostic]]:
+    """Validate, render and compare. Non-empty problems stop every mode."""
+    result = validate_file(manifest)
+    if result.errors or result.project is None:
+        return result, [], list(result.diagnostics)
+    root = manifest.resolve().parent
+    try:
+        outputs = render_all(result.project, manifest.name)
+        conflicts = write.conflicting_configs(root, outputs)
+        entries = write.compare(root, outputs)
+    except RenderError as exc:
+        return result, [], [Diagnostic(exc.path, 1, 1, "CG421", exc.reason)]
+    except OSError as exc:
+        return result, [], [Diagnostic(_shown(exc, root), 1, 1, "CG421",
+                                       f"cannot read: {exc.strerror}")]
+    return result, entries, conflicts
+
+
+def _done(result: Result, problems: list[Diagnostic], entries: list[write.Entry] | None = None,
+          written: tuple[str, ...] = ()) -> Generated:
+    extra = tuple(d for d in problems if d not in result.diagnostics)
+    return Generated(result, tuple(sorted(result.diagnostics + extra)), tuple(entries or ()),
+                     written)
+
+
 def check(manifest: Path) -> Generated:
     """Write nothing; every output that is not current is a diagnostic."""
-    result, entries = _prepare(manifest)
-    if not isinstance(entries, list):
-        extra = (entries,) if isinstance(entries, Diagnostic) else ()
-        return Generated(result, result.diagnostics + extra)
-    found = write.diagnostics(entries, manifest.name)
-    return Generated(result, result.diagnostics + tuple(found), tuple(entries))
+    result, entries, problems = _prepare(manifest)
+    return _done(result, problems + write.diagnostics(entries, manifest.name), entries)
 
 
 def generate(manifest: Path, force: bool = False) -> Generated:
-    result, entries = _prepare(manifest)
-    if not isinstance(entries, list):
-        extra = (entries,) if isinstance(entries, Diagnostic) else ()
-        return Generated(result, result.diagnostics + extra)
-    refused = write.blocked(entries, force)
-    if refused:
-        found = [d for d in write.diagnostics(refused, manifest.name)]
-        return Generated(result, result.diagnostics + tuple(found), tuple(entries))
+    """Write every output that changed, unless anything at all is wrong."""
+    result, entries, problems = _prepare(manifest)
+    problems += write.diagnostics(write.blocked(entries, force), manifest.name)
+    if problems:
+        return _done(result, problems, entries)
     root = manifest.resolve().parent
     try:
         for entry in entries:
             if entry.output is not None and entry.state is not write.State.CURRENT:
                 verify(entry.output)
-    except RenderError as exc:
-        problem = Diagnostic(exc.path, 1, 1, "CG421", exc.reason)
-        return Generated(result, result.diagnostics + (problem,), tuple(entries))
-    try:
         written = write.apply(root, entries, force)
+    except RenderError as exc:
+        return _done(result, [Diagnostic(exc.path, 1, 1, "CG421", exc.reason)], entries)
     except OSError as exc:
-        problem = Diagnostic(_shown(exc, root), 1, 1, "CG421", f"cannot write: {exc.strerror}")
-        return Generated(result, result.diagnostics + (problem,), tuple(entries))
-    return Generated(result, result.diagnostics, tuple(entries), tuple(written))
+        return _done(result, [Diagnostic(_shown(exc, root), 1, 1, "CG421",
+                                         f"cannot write: {exc.strerror}")], entries)
+    return _done(result, [], entries, tuple(written))

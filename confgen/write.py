@@ -91,6 +91,30 @@ def compare(root: Path, outputs: dict[str, Output]) -> list[Entry]:
     return entries
 
 
+WRANGLER_NAMES = ("wrangler.json", "wrangler.jsonc", "wrangler.toml")  # wrangler's own order
+
+
+def conflicting_configs(root: Path, outputs: dict[str, Output]) -> list[Diagnostic]:
+    """Another wrangler file beside a generated one: wrangler silently reads the first of
+    wrangler.json, wrangler.jsonc, wrangler.toml, so the generated file may never be used."""
+    owned = read_lock(root)
+    found = []
+    for path in sorted(outputs):
+        folder, _, name = path.rpartition("/")
+        if name not in WRANGLER_NAMES:
+            continue
+        for other in WRANGLER_NAMES:
+            rel = f"{folder}/{other}" if folder else other
+            if other == name or rel in outputs or rel in owned or not (root / rel).is_file():
+                continue
+            wins = WRANGLER_NAMES.index(other) < WRANGLER_NAMES.index(name)
+            effect = (f"wrangler reads it instead of the generated {name}" if wins
+                      else f"a second config beside the generated {name}")
+            found.append(Diagnostic(rel, 1, 1, "CG415", f"{effect}; remove it (its settings "
+                                    "belong in the manifest)"))
+    return found
+
+
 def _first_difference(old: bytes, new: str) -> int:
     old_lines = old.decode("utf-8", "replace").splitlines()
     for n, (a, b) in enumerate(zip(old_lines, new.splitlines()), start=1):

@@ -155,3 +155,37 @@ def test_output_that_does_not_parse_back_is_never_written(
     assert [(d.code, d.file) for d in done.diagnostics] == [("CG421", "workers/db/wrangler.jsonc")]
     assert done.written == ()
     assert not (small_project.parent / "workers").joinpath("db", "wrangler.jsonc").exists()
+
+
+def test_broken_template_is_a_one_line_error(small_project: Path, tmp_path_factory:
+                                             pytest.TempPathFactory,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import confgen.templating
+    from confgen.resources import data_dir
+
+    broken = tmp_path_factory.mktemp("templates")
+    for template in data_dir("templates").iterdir():
+        (broken / template.name).write_text(template.read_text())
+    (broken / "wrangler.jsonc.j2").write_text("{% for x in %}\n")
+    monkeypatch.setattr(confgen.templating, "data_dir", lambda name: broken)
+    confgen.templating.environment.cache_clear()
+    try:
+        done = generate(small_project)
+    finally:
+        confgen.templating.environment.cache_clear()
+    assert [d.code for d in done.diagnostics] == ["CG421"]
+    assert "template error (wrangler.jsonc.j2:1)" in done.diagnostics[0].message
+    assert done.written == ()
+
+
+@pytest.mark.parametrize("name", ["wrangler.json", "wrangler.toml"])
+def test_another_wrangler_file_beside_a_generated_one_is_reported(small_project: Path,
+                                                                  name: str) -> None:
+    other = small_project.parent / "workers/web" / name
+    other.write_text("{}\n")
+    done = generate(small_project)
+    assert [(d.code, d.file) for d in done.diagnostics] == [("CG415", f"workers/web/{name}")]
+    assert done.written == ()
+    assert [(d.code, d.file) for d in check(small_project).diagnostics
+            if d.code == "CG415"] == [("CG415", f"workers/web/{name}")]
+    assert other.read_text() == "{}\n"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from confgen.diagnostics import Issue, KeyPath
 from confgen.model import NAMESPACE, Project
-from confgen.router_table import normalise_host
+from confgen.router_table import normalise_host, path_prefix
 
 _HOST = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$",
                    re.IGNORECASE)
@@ -61,10 +61,18 @@ def keys(project: Project) -> Iterator[Issue]:
                         f"as {seen[norm]!r} (hosts compare without case or trailing dot)")
         else:
             seen[norm] = key
+    prefixes: dict[str, str] = {}
     for key, _ in router.paths:
         if not _PATH.match(key) or "//" in key:
             yield Issue("CG316", ("router", "paths", key), f"path key {key!r} must be a path "
                         "prefix such as \"/api/db/\" (whole segments, no `*`, no query)")
+            continue
+        prefix = path_prefix(key)
+        if prefix in prefixes:
+            yield Issue("CG315", ("router", "paths", key), f"path key {key!r} is the same "
+                        f"prefix as {prefixes[prefix]!r} (prefixes are whole segments)")
+        else:
+            prefixes[prefix] = key
     for i, domain in enumerate(router.root_domains):
         if domain.startswith("*") or not _HOST.match(domain):
             yield Issue("CG316", ("router", "root_domains", i), f"root domain {domain!r} is "
