@@ -47,6 +47,8 @@ _ALL = (
     _e("CG104", "missing-key", "A required key is missing."),
     _e("CG105", "worker-incomplete", "A worker needs `main` and `compatibility_date`, "
        "set on the worker, in [defaults], or (the date) in [project]."),
+    _e("CG106", "modelled-wrangler-key", "A key under `wrangler = {...}` is one confgen "
+       "models and checks; set it with its manifest key instead."),
     _e("CG201", "unknown-service", "A service binding or tail consumer names a worker that is "
        "neither in the manifest nor in [project].external_services."),
     _e("CG202", "service-to-namespaced", "Service bindings and tail consumers resolve only "
@@ -70,6 +72,8 @@ _ALL = (
        "declared environment."),
     _e("CG213", "missing-binding-name", "The binding has no name and its resource or namespace "
        "declares none."),
+    _e("CG214", "namespaced-renamed", "A namespaced worker keeps its plain name in every "
+       "environment: the dispatcher finds it by that name in the namespace."),
     _w("CG251", "inconsistent-binding-name", "One service or resource is bound under different "
        "names by different workers; pick one name."),
     _w("CG252", "service-cycle", "Service bindings form a cycle, so no deploy order exists."),

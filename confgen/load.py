@@ -84,6 +84,3 @@ def _depth(data: object) -> int:
             stack.extend((v, depth + 1) for v in value)
     return deepest
 
-
-def load(path: Path, display: str | None = None) -> Loaded | Diagnostic:
-    return parse(read(path), display or str(path), path.resolve().parent)

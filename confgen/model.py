@@ -17,6 +17,17 @@ from confgen.diagnostics import KeyPath
 
 STANDALONE = "standalone"
 NAMESPACE = "namespace"
+# wrangler keys confgen writes from the manifest: not allowed in the `wrangler` passthrough.
+MODELLED_KEYS = frozenset({
+    "name", "env", "main", "account_id", "compatibility_date", "compatibility_flags",
+    "services", "kv_namespaces", "d1_databases", "r2_buckets", "queues",
+    "dispatch_namespaces", "vars", "secrets", "routes", "route", "triggers", "tail_consumers",
+    "observability", "workers_dev",
+})
+# (Config attribute, [resources] kind) of every binding that names a declared resource.
+RESOURCE_BINDINGS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
+                     ("producers", "queues"))
+RESOURCE_USES = (*RESOURCE_BINDINGS, ("consumers", "queues"))
 # Keys wrangler does not inherit into env.<name>: written out in every section.
 NOT_INHERITED = frozenset({
     "define", "durable_objects", "vectorize", "hyperdrive", "analytics_engine_datasets",

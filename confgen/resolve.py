@@ -65,7 +65,7 @@ class _Builder:
             if key not in keys:
                 continue
             new = keys[key]
-            if isinstance(new, dict) and isinstance(value, dict) and key != "vars":
+            if isinstance(new, dict) and isinstance(value, dict):
                 value = {**value, **new}
             else:
                 value = new

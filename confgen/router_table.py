@@ -7,11 +7,9 @@ checking happens here, once, at generation time.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-from confgen.templating import render
+from typing import Any
 
 TEMPLATE = "router.py.j2"
 WILDCARD = "*."
@@ -118,12 +116,29 @@ def _context(spec: RouterSpec) -> dict[str, object]:
     }
 
 
+def table_data(spec: RouterSpec) -> dict[str, object]:
+    """The module-level tables the generated module must define, by name: what its text
+    has to parse back to (see confgen.render.verify)."""
+    c: dict[str, Any] = _context(spec)
+    return {
+        "_HOSTS": dict(c["hosts"]),
+        "_WILDCARDS": dict(c["wildcards"]),
+        "_PATHS": dict(c["paths"]),
+        "_PATH_KEYS": dict(c["path_keys"]),
+        "_PATH_DEPTH": c["path_depth"],
+        "_ROOT_DOMAINS": frozenset(c["root_domains"]),
+        "DEFAULT": c["default"],
+        "SERVICES": tuple(c["services"]),
+        "NAMESPACE_BINDINGS": dict(c["namespace_bindings"]),
+    }
+
+
 def render_router_module(spec: RouterSpec) -> str:
     """The router module's text: same spec, same bytes, whatever order the mappings had.
 
-    Raises ValueError for rules that cannot be compiled, and SyntaxError should the
-    template ever produce something Python 3.9 cannot parse.
+    Raises ValueError for rules that cannot be compiled. Its syntax (Python 3.9) and tables
+    are checked by confgen.render.verify before the file is written.
     """
-    text = render(TEMPLATE, **_context(spec))
-    ast.parse(text, filename=f"<router generated from {spec.source}>", feature_version=(3, 9))
-    return text
+    from confgen.templating import render  # deferred: validate needs this module, not jinja2
+
+    return render(TEMPLATE, **_context(spec))

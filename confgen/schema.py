@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -137,8 +138,21 @@ def _branch_issues(error: Any, path: KeyPath) -> Iterator[Issue]:
     yield Issue("CG103", path, described or f"invalid value {_short(error.instance)}")
 
 
+def _non_finite(data: object, path: KeyPath = ()) -> Iterator[Issue]:
+    """TOML has inf and nan; JSON, and so wrangler's config parser, has neither."""
+    stack: list[tuple[object, KeyPath]] = [(data, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            yield Issue("CG103", where, f"{value!r} is not a number wrangler can read")
+        elif isinstance(value, dict):
+            stack.extend((v, where + (k,)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, where + (i,)) for i, v in enumerate(value))
+
+
 def check(data: dict[str, Any]) -> list[Issue]:
-    issues: list[Issue] = []
+    issues: list[Issue] = list(_non_finite(data))
     for error in _validator().iter_errors(data):
         issues.extend(_issues(error))
     return issues

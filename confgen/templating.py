@@ -19,7 +19,8 @@ def json_value(value: Any, indent: int | None = None) -> str:
     """A JSON literal; non-ASCII kept as is (but U+2028/9, which some parsers treat as
     line ends), so the file reads like the manifest. With `indent`, pretty-printed with
     every continuation line shifted right by that many spaces."""
-    text = json.dumps(value, ensure_ascii=False, indent=2 if indent is not None else None)
+    text = json.dumps(value, ensure_ascii=False, indent=2 if indent is not None else None,
+                      allow_nan=False)
     text = _LINE_BREAKERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if indent:
         text = text.replace("\n", "\n" + " " * indent)

@@ -6,27 +6,42 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import Config, Project
-
-_RESOURCE_KINDS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
-                   ("producers", "queues"))
+from confgen.model import RESOURCE_BINDINGS, Config, Project
 
 
 def _named(config: Config) -> Iterator[tuple[str, str, KeyPath]]:
     """Every name on `env` in this section: (name, kind, where)."""
     for s in config.services:
         yield s.binding, "service", s.path + ("binding",)
-    for attr, kind in _RESOURCE_KINDS:
+    for attr, kind in RESOURCE_BINDINGS:
         for entry in getattr(config, attr):
             if entry.binding is not None:
                 yield entry.binding, kind, entry.path + ("binding",)
     for d in config.dispatch_namespaces:
         if d.binding is not None:
             yield d.binding, "dispatch namespace", d.path
+    for key, value in config.wrangler:
+        for name in _passthrough_names(value):
+            yield name, key, config.path + ("wrangler", key)
     for v in config.vars:
         yield v.name, "var", v.path
     for v in config.secrets:
         yield v.name, "secret", v.path
+
+
+def _passthrough_names(value: object) -> Iterator[str]:
+    """Binding names inside a passthrough key: `{binding}` (ai, browser, ...), lists of
+    `{binding}` or `{name}` (vectorize, send_email, ...), durable_objects.bindings[].name."""
+    if isinstance(value, dict):
+        if isinstance(value.get("binding"), str):
+            yield value["binding"]
+        yield from _passthrough_names(value.get("bindings"))
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                name = item.get("binding", item.get("name"))
+                if isinstance(name, str):
+                    yield name
 
 
 def duplicate_bindings(project: Project) -> Iterator[Issue]:
@@ -80,7 +95,7 @@ def resource_binding_names(project: Project) -> Iterator[Issue]:
     resources = project.data.get("resources", {})
     seen: set[KeyPath] = set()
     for worker in project.workers:
-        for config, (attr, kind) in ((c, k) for c in worker.configs for k in _RESOURCE_KINDS):
+        for config, (attr, kind) in ((c, k) for c in worker.configs for k in RESOURCE_BINDINGS):
             for entry in getattr(config, attr):
                 if entry.path in seen:
                     continue
@@ -99,12 +114,12 @@ def consistent_names(project: Project) -> Iterator[Issue]:
     resources = project.data.get("resources", {})
     # Resources that declare their binding are held to it by CG207 instead.
     declared = {kind: {r for r, raw in resources.get(kind, {}).items() if "binding" in raw}
-                for _, kind in _RESOURCE_KINDS}
+                for _, kind in RESOURCE_BINDINGS}
     for worker in project.workers:
         for config in worker.configs:
             for s in config.services:
                 uses[("service", s.service)][s.binding].append(s.path + ("binding",))
-            for attr, kind in _RESOURCE_KINDS:
+            for attr, kind in RESOURCE_BINDINGS:
                 for entry in getattr(config, attr):
                     if entry.resource and entry.binding and entry.resource not in declared[kind]:
                         uses[(kind, entry.resource)][entry.binding].append(

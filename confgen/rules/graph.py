@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import Project
-
-_RESOURCE_ATTRS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
-                   ("producers", "queues"), ("consumers", "queues"))
+from confgen.model import RESOURCE_USES, Project
 
 
 def service_edges(project: Project) -> dict[str, dict[str, KeyPath]]:
@@ -67,7 +64,7 @@ def unused(project: Project) -> Iterator[Issue]:
     used: set[tuple[str, str]] = set()
     for worker in project.workers:
         for config in worker.configs:
-            for attr, kind in _RESOURCE_ATTRS:
+            for attr, kind in RESOURCE_USES:
                 used |= {(kind, e.resource) for e in getattr(config, attr) if e.resource}
             used |= {("namespace", d.ref) for d in config.dispatch_namespaces if d.ref}
     data = project.data

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import NAMESPACE, Project
-
-_KINDS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
-          ("producers", "queues"), ("consumers", "queues"))
+from confgen.model import MODELLED_KEYS, NAMESPACE, RESOURCE_USES, Project
 
 
 def complete_workers(project: Project) -> Iterator[Issue]:
-    for worker in project.workers:
-        for config in worker.configs:
-            where = config.path if config.env else worker.path
-            if not config.main:
-                yield Issue("CG105", where, f"worker {worker.name!r} has no `main` "
-                            f"(set it on the worker or in [defaults])")
-            if not config.compatibility_date:
-                yield Issue("CG105", where, f"worker {worker.name!r} has no `compatibility_date` "
-                            f"(set it on the worker, in [defaults] or in [project])")
-            if config.env is None:
-                break  # an environment inherits main and the date; report once
+    for worker in project.workers:  # environments inherit both from the top level
+        if not worker.top.main:
+            yield Issue("CG105", worker.path, f"worker {worker.name!r} has no `main` "
+                        f"(set it on the worker or in [defaults])")
+        if not worker.top.compatibility_date:
+            yield Issue("CG105", worker.path, f"worker {worker.name!r} has no "
+                        "`compatibility_date` (set it on the worker, in [defaults] or in "
+                        "[project])")
 
 
 def service_targets(project: Project) -> Iterator[Issue]:
@@ -53,7 +47,7 @@ def declared_references(project: Project) -> Iterator[Issue]:
     namespaces = project.data.get("dispatch_namespaces", {})
     for worker in project.workers:
         for config in worker.configs:
-            for attr, kind in _KINDS:
+            for attr, kind in RESOURCE_USES:
                 for entry in getattr(config, attr):
                     if entry.resource is not None and entry.resource not in resources.get(kind, {}):
                         yield Issue("CG204", entry.path + ("resource",),
@@ -96,4 +90,32 @@ def environment_names(project: Project) -> Iterator[Issue]:
                         f"namespace table of {ref!r} names no namespace for environment {env!r}")
 
 
-RULES = (complete_workers, service_targets, declared_references, environment_names)
+def passthrough_keys(project: Project) -> Iterator[Issue]:
+    for section, keys in _sections(project.data):
+        for key in keys.get("wrangler", {}):
+            if key in MODELLED_KEYS:
+                yield Issue("CG106", section + ("wrangler", key), f"`wrangler.{key}` would "
+                            "bypass confgen's checks; set `" + key + "` in the manifest instead")
+
+
+def namespaced_names(project: Project) -> Iterator[Issue]:
+    for worker in project.workers:
+        if worker.deploy != NAMESPACE:
+            continue
+        for env, section in project.data["workers"][worker.name].get("env", {}).items():
+            if "name" in section:
+                yield Issue("CG214", worker.path + ("env", env, "name"), f"namespaced worker "
+                            f"{worker.name!r} cannot be renamed in {env!r}: the dispatcher "
+                            f"looks it up as {worker.name!r} in the namespace")
+
+
+def _sections(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Mapping[str, Any]]]:
+    """[defaults], every worker and every worker environment section."""
+    yield ("defaults",), data.get("defaults", {})
+    for name, worker in data.get("workers", {}).items():
+        yield ("workers", name), worker
+        for env, section in worker.get("env", {}).items():
+            yield ("workers", name, "env", env), section
+
+
+RULES = (complete_workers, passthrough_keys, namespaced_names, service_targets, declared_references, environment_names)
