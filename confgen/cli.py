@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from confgen.diagnostics import Diagnostic
 from confgen.load import Unreadable
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+DIFF_SHOWS = frozenset({"CG411", "CG412", "CG414"})  # what --diff prints as a diff instead
 
 manifest_option = click.option(
     "--manifest", "manifest", default="project.toml", show_default=True,
@@ -21,6 +23,16 @@ manifest_option = click.option(
 format_option = click.option(
     "--format", "fmt", type=click.Choice(sorted(report.FORMATTERS)), default="text",
     show_default=True, help="How to print diagnostics.")
+
+
+def as_given(manifest: Path, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """Output files are named relative to the manifest's folder; report them as the user
+    reaches them (sub/workers/x/wrangler.jsonc for --manifest sub/project.toml)."""
+    folder = manifest.parent
+    if folder == Path("."):
+        return list(diagnostics)
+    return [d if d.file == str(manifest) else replace(d, file=(folder / d.file).as_posix())
+            for d in diagnostics]
 
 
 def emit(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
@@ -98,11 +110,11 @@ def generate(manifest: Path, fmt: str, check: bool, show_diff: bool, force: bool
     except Unreadable as exc:
         unreadable(manifest, exc, fmt)
         return
-    if show_diff and done.validation.errors == 0:
+    shown = sorted(as_given(manifest, done.diagnostics))
+    if show_diff:
         click.echo(write.unified_diff(list(done.entries)), nl=False)
-        emit([d for d in done.diagnostics if d.code < "CG411"], fmt)
-    else:
-        emit(done.diagnostics, fmt)
+        shown = [d for d in shown if d.code not in DIFF_SHOWS]
+    emit(shown, fmt)
     if fmt == "text" and not check and not show_diff and done.ok:
         for path in done.written:
             click.echo(f"wrote {path}", err=True)
@@ -127,14 +139,18 @@ def route(url: str, env: str | None, manifest: Path, fmt: str) -> None:
     try:
         result = validate_file(manifest)
     except Unreadable as exc:
-        unreadable(manifest, exc, "text")
+        unreadable(manifest, exc, fmt)
         return
     if result.project is None or result.errors:
-        emit(result.diagnostics, "text")
+        emit(result.diagnostics, fmt)
         sys.exit(EXIT_FAIL)
     if env is not None and env not in result.project.env_names:
         fail_usage(f"no environment {env!r} in {manifest} "
                    f"(declared: {', '.join(result.project.env_names) or 'none'})")
-    found = explain(result.project, url, env)
+    try:
+        found = explain(result.project, url, env)
+    except ValueError as exc:  # urllib's verdict on a malformed URL
+        fail_usage(f"{url!r} is not a URL: {exc}")
+        return
     click.echo(json.dumps(found.as_dict(), indent=2) if fmt == "json" else as_text(found))
     sys.exit(EXIT_OK if found.routed else EXIT_FAIL)

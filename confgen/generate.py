@@ -37,13 +37,16 @@ def _prepare(manifest: Path) -> tuple[Result, list[write.Entry], list[Diagnostic
     root = manifest.resolve().parent
     try:
         outputs = render_all(result.project, manifest.name)
-        conflicts = write.conflicting_configs(root, outputs)
-        entries = write.compare(root, outputs)
+        owned = write.read_lock(root)
+        conflicts = write.conflicting_configs(root, outputs, owned)
+        entries = write.compare(root, outputs, owned)
     except RenderError as exc:
         return result, [], [Diagnostic(exc.path, 1, 1, "CG421", exc.reason)]
     except OSError as exc:
         return result, [], [Diagnostic(_shown(exc, root), 1, 1, "CG421",
                                        f"cannot read: {exc.strerror}")]
+    except ValueError as exc:  # a path the OS refuses (validate rejects the known cases)
+        return result, [], [Diagnostic(str(manifest), 1, 1, "CG421", str(exc))]
     return result, entries, conflicts
 
 

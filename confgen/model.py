@@ -17,6 +17,7 @@ from confgen.diagnostics import KeyPath
 
 STANDALONE = "standalone"
 NAMESPACE = "namespace"
+LOCK = "confgen.lock"  # beside the manifest: what confgen wrote (see confgen.write)
 # wrangler keys confgen writes from the manifest: not allowed in the `wrangler` passthrough.
 MODELLED_KEYS = frozenset({
     "name", "env", "main", "account_id", "compatibility_date", "compatibility_flags",
@@ -218,6 +219,7 @@ class Project:
     router: Router | None
     domains: Domains | None
     data: dict[str, Any] = field(repr=False, compare=False)  # the declarations, for rules
+    manifest: str = "project.toml"  # its file name: outputs may not overwrite it
 
     def worker(self, name: str) -> Worker | None:
         return next((w for w in self.workers if w.name == name), None)

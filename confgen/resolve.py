@@ -6,6 +6,7 @@ only read resolved values.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -285,5 +286,5 @@ class _Builder:
             router=router, domains=domains, data=dict(self.data))
 
 
-def build(data: Mapping[str, Any]) -> Project:
-    return _Builder(data).build()
+def build(data: Mapping[str, Any], manifest: str = "project.toml") -> Project:
+    return dataclasses.replace(_Builder(data).build(), manifest=manifest)

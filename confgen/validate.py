@@ -42,7 +42,7 @@ def validate_loaded(loaded: load.Loaded) -> Result:
     issues = schema.check(loaded.data)
     if issues:
         return Result(locate(loaded, issues), None, loaded)
-    project = resolve.build(loaded.data)
+    project = resolve.build(loaded.data, Path(loaded.file).name)
     return Result(locate(loaded, rules.run(project)), project, loaded)
 
 

@@ -18,9 +18,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from confgen.diagnostics import Diagnostic
+from confgen.model import LOCK
 from confgen.render import Output
-
-LOCK = "confgen.lock"
 
 
 class State(StrEnum):
@@ -66,9 +65,9 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def compare(root: Path, outputs: dict[str, Output]) -> list[Entry]:
-    """The state of every output, the lock, and every orphan, sorted by path."""
-    owned = read_lock(root)
+def compare(root: Path, outputs: dict[str, Output], owned: dict[str, str]) -> list[Entry]:
+    """The state of every output, the lock, and every orphan, sorted by path.
+    `owned` is read_lock(root): what confgen wrote last time."""
     texts = {p: o.text for p, o in outputs.items()}
     texts[LOCK] = lock_text(outputs)
     entries = []
@@ -94,10 +93,10 @@ def compare(root: Path, outputs: dict[str, Output]) -> list[Entry]:
 WRANGLER_NAMES = ("wrangler.json", "wrangler.jsonc", "wrangler.toml")  # wrangler's own order
 
 
-def conflicting_configs(root: Path, outputs: dict[str, Output]) -> list[Diagnostic]:
+def conflicting_configs(root: Path, outputs: dict[str, Output],
+                        owned: dict[str, str]) -> list[Diagnostic]:
     """Another wrangler file beside a generated one: wrangler silently reads the first of
     wrangler.json, wrangler.jsonc, wrangler.toml, so the generated file may never be used."""
-    owned = read_lock(root)
     found = []
     for path in sorted(outputs):
         folder, _, name = path.rpartition("/")

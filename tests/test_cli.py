@@ -17,7 +17,8 @@ CASES = REPO / "tests" / "cases"
 
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
+    # CliRunner catches exceptions: anything but a deliberate exit would be a traceback.
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     return result.exit_code, result.output
 
 
@@ -100,3 +101,39 @@ def test_docs_list_every_code_as_generated() -> None:
     code, out = run("codes")
     assert code == 0
     assert (REPO / "docs" / "diagnostics.md").read_text() == out
+
+
+def test_route_rejects_a_malformed_url_as_usage() -> None:
+    code, out = run("route", "http://[oops/", "--manifest", str(REPO / "project.toml"))
+    assert code == 2 and "is not a URL" in out
+
+
+def test_route_reports_manifest_errors_in_the_asked_format() -> None:
+    code, out = run("route", "https://db.do/", "--format", "json", "--manifest",
+                    str(CASES / "CG203_namespace_binding_renamed" / "project.toml"))
+    assert code == 1 and json.loads(out)["diagnostics"][0]["code"] == "CG203"
+
+
+def test_output_files_are_reported_as_reached_from_the_working_directory(tmp_path: Path,
+        monkeypatch: object) -> None:
+    import os
+
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    shutil.copy(REPO / "tests/golden/toml_output/project.toml", sub / "project.toml")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code, out = run("generate", "--check", "--manifest", "sub/project.toml")
+    finally:
+        os.chdir(old)
+    assert code == 1
+    assert "sub/workers/notes/wrangler.toml:1:1: error CG412 missing" in out
+
+
+def test_diff_still_reports_problems_it_cannot_show_as_a_diff(tmp_path: Path) -> None:
+    shutil.copy(REPO / "tests/golden/toml_output/project.toml", tmp_path / "project.toml")
+    (tmp_path / "workers/notes").mkdir(parents=True)
+    (tmp_path / "workers/notes/wrangler.json").write_text("{}\n")
+    code, out = run("generate", "--diff", "--manifest", str(tmp_path / "project.toml"))
+    assert code == 1 and "CG415" in out

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import Project
+from confgen.model import LOCK, Project
 
 
 def output_paths(project: Project) -> list[tuple[str, KeyPath, str]]:
@@ -31,6 +31,8 @@ def _declared(project: Project, worker: str) -> KeyPath:
 
 def normalise(path: str) -> str | None:
     """Lexically normalised relative path, or None when it leaves the folder or is absolute."""
+    if any(not c.isprintable() for c in path):
+        return None
     pure = PurePosixPath(path.replace("\\", "/"))
     if pure.is_absolute() or (len(path) > 1 and path[1] == ":"):
         return None
@@ -46,7 +48,8 @@ def normalise(path: str) -> str | None:
 
 
 def output_locations(project: Project) -> Iterator[Issue]:
-    claimed: dict[str, str] = {}
+    claimed = {LOCK.lower(): f"confgen's own {LOCK}",
+               project.manifest.lower(): f"the manifest {project.manifest}"}
     for path, where, what in output_paths(project):
         norm = normalise(path)
         if norm is None:
