@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -154,3 +155,55 @@ def route(url: str, env: str | None, manifest: Path, fmt: str) -> None:
         return
     click.echo(json.dumps(found.as_dict(), indent=2) if fmt == "json" else as_text(found))
     sys.exit(EXIT_OK if found.routed else EXIT_FAIL)
+
+
+def _project_or_exit(manifest: Path, fmt: str) -> Any:
+    from confgen.validate import validate_file
+
+    try:
+        result = validate_file(manifest)
+    except Unreadable as exc:
+        unreadable(manifest, exc, fmt)
+    if result.project is None or result.errors:
+        emit(result.diagnostics, fmt)
+        sys.exit(EXIT_FAIL)
+    return result.project
+
+
+@main.command()
+@click.option("--env", "env", default=None, help="The environment (default: the top level).")
+@manifest_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def plan(env: str | None, manifest: Path, fmt: str) -> None:
+    """Deploy order (bound workers first) and the exact wrangler commands, secrets included."""
+    import json
+
+    from confgen import plan as planning
+
+    project = _project_or_exit(manifest, fmt)
+    if env is not None and env not in project.env_names:
+        fail_usage(f"no environment {env!r} in {manifest}")
+    try:
+        steps = planning.plan(project, env)
+    except planning.CycleError as exc:
+        click.echo(f"confgen: {exc}", err=True)
+        sys.exit(EXIT_FAIL)
+    if fmt == "json":
+        click.echo(json.dumps({"env": env, "steps": [
+            {"worker": s.worker, "script": s.script, "namespace": s.namespace,
+             "commands": list(s.commands)} for s in steps]}, indent=2))
+    else:
+        click.echo(planning.as_text(steps, env))
+
+
+@main.command()
+@manifest_option
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid",
+              show_default=True)
+def graph(manifest: Path, fmt: str) -> None:
+    """Draw workers, bindings, namespaces and routes (Mermaid or Graphviz DOT)."""
+    from confgen.graph import RENDERERS
+
+    project = _project_or_exit(manifest, "text")
+    click.echo(RENDERERS[fmt](project), nl=False)

@@ -1,0 +1,75 @@
+"""`confgen plan`: deploy order (what a worker binds is deployed first) and the exact
+wrangler commands for one environment, secrets included."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from confgen.model import NAMESPACE, Project, Worker
+from confgen.rules.graph import find_cycles
+
+
+@dataclass(frozen=True)
+class Step:
+    worker: str
+    script: str
+    namespace: str | None
+    commands: tuple[str, ...]
+
+
+class CycleError(Exception):
+    """The bindings form a cycle: no order deploys every target before its callers."""
+
+
+def dependencies(project: Project) -> dict[str, set[str]]:
+    """worker -> workers of this manifest it needs deployed first (services, tail consumers)."""
+    names = {w.name for w in project.workers}
+    return {w.name: {t for c in w.configs
+                     for t in [s.service for s in c.services]
+                     + [t.service for t in c.tail_consumers] if t in names and t != w.name}
+            for w in project.workers}
+
+
+def deploy_order(project: Project) -> list[str]:
+    """Dependencies first; among workers that are ready together, by name (stable output)."""
+    needs = dependencies(project)
+    cycles = find_cycles({w: dict.fromkeys(d, ()) for w, d in needs.items()})
+    if cycles:
+        loop = " -> ".join(cycles[0] + [cycles[0][0]])
+        raise CycleError(f"service bindings form a cycle ({loop}): no deploy order exists")
+    order: list[str] = []
+    done: set[str] = set()
+    while len(order) < len(needs):
+        ready = sorted(w for w, d in needs.items() if w not in done and d <= done)
+        order.extend(ready)
+        done.update(ready)
+    return order
+
+
+def _step(project: Project, worker: Worker, env: str | None) -> Step:
+    config = worker.top if env is None else next(c for c in worker.envs if c.env == env)
+    namespace = None
+    if worker.deploy == NAMESPACE:
+        namespace = next((e.namespace for e in project.environments if e.name == env), None)
+    where = ["-c", worker.output] + (["-e", env] if env else [])
+    ns = ["--dispatch-namespace", namespace] if namespace else []
+    commands = [shlex.join(["wrangler", "deploy", *where, *ns])]
+    commands += [shlex.join(["wrangler", "secret", "put", s.name, "--name", config.name, *ns])
+                 for s in config.secrets]
+    return Step(worker.name, config.name, namespace, tuple(commands))
+
+
+def plan(project: Project, env: str | None) -> list[Step]:
+    by_name = {w.name: w for w in project.workers}
+    return [_step(project, by_name[name], env) for name in deploy_order(project)]
+
+
+def as_text(steps: list[Step], env: str | None) -> str:
+    lines = [(f"# deploy plan for {('environment ' + repr(env)) if env else 'the top level'}: "
+             "bound workers first")]
+    for n, step in enumerate(steps, start=1):
+        where = f" into namespace {step.namespace}" if step.namespace else ""
+        lines.append(f"\n# {n}. {step.worker} (script {step.script}{where})")
+        lines.extend(step.commands)
+    return "\n".join(lines)
