@@ -7,13 +7,16 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from confgen import report
 from confgen.diagnostics import Diagnostic
 from confgen.load import Unreadable
+
+if TYPE_CHECKING:
+    from confgen.model import Project
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DIFF_SHOWS = frozenset({"CG411", "CG412", "CG414"})  # what --diff prints as a diff instead
@@ -124,6 +127,21 @@ def generate(manifest: Path, fmt: str, check: bool, show_diff: bool, force: bool
     sys.exit(EXIT_OK if done.ok else EXIT_FAIL)
 
 
+def _project_or_exit(manifest: Path, fmt: str) -> Project:
+    """The validated model, or the diagnostics printed and the process ended."""
+    from confgen.validate import validate_file
+
+    try:
+        result = validate_file(manifest)
+    except Unreadable as exc:
+        unreadable(manifest, exc, fmt)
+        raise  # unreachable: unreadable() exits
+    if result.project is None or result.errors:
+        emit(result.diagnostics, fmt)
+        sys.exit(EXIT_FAIL)
+    return result.project
+
+
 @main.command()
 @click.argument("url")
 @click.option("--env", "env", default=None, help="The environment (default: the top level).")
@@ -135,39 +153,18 @@ def route(url: str, env: str | None, manifest: Path, fmt: str) -> None:
     import json
 
     from confgen.explain import as_text, explain
-    from confgen.validate import validate_file
 
-    try:
-        result = validate_file(manifest)
-    except Unreadable as exc:
-        unreadable(manifest, exc, fmt)
-        return
-    if result.project is None or result.errors:
-        emit(result.diagnostics, fmt)
-        sys.exit(EXIT_FAIL)
-    if env is not None and env not in result.project.env_names:
+    project = _project_or_exit(manifest, fmt)
+    if env is not None and env not in project.env_names:
         fail_usage(f"no environment {env!r} in {manifest} "
-                   f"(declared: {', '.join(result.project.env_names) or 'none'})")
+                   f"(declared: {', '.join(project.env_names) or 'none'})")
     try:
-        found = explain(result.project, url, env)
+        found = explain(project, url, env)
     except ValueError as exc:  # urllib's verdict on a malformed URL
         fail_usage(f"{url!r} is not a URL: {exc}")
         return
     click.echo(json.dumps(found.as_dict(), indent=2) if fmt == "json" else as_text(found))
     sys.exit(EXIT_OK if found.routed else EXIT_FAIL)
-
-
-def _project_or_exit(manifest: Path, fmt: str) -> Any:
-    from confgen.validate import validate_file
-
-    try:
-        result = validate_file(manifest)
-    except Unreadable as exc:
-        unreadable(manifest, exc, fmt)
-    if result.project is None or result.errors:
-        emit(result.diagnostics, fmt)
-        sys.exit(EXIT_FAIL)
-    return result.project
 
 
 @main.command()
@@ -183,7 +180,8 @@ def plan(env: str | None, manifest: Path, fmt: str) -> None:
 
     project = _project_or_exit(manifest, fmt)
     if env is not None and env not in project.env_names:
-        fail_usage(f"no environment {env!r} in {manifest}")
+        fail_usage(f"no environment {env!r} in {manifest} "
+                   f"(declared: {', '.join(project.env_names) or 'none'})")
     try:
         steps = planning.plan(project, env)
     except planning.CycleError as exc:

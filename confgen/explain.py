@@ -7,12 +7,12 @@ the answer is what the deployed dispatcher would do.
 from __future__ import annotations
 
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from confgen.model import NAMESPACE, Project
-from confgen.patterns import RoutePattern, best_match, parse_pattern
+from confgen.patterns import RoutePattern, best_match, in_zone, parse_pattern
 from confgen.render import router_spec
 from confgen.router_table import render_router_module
 
@@ -36,13 +36,10 @@ class Explanation:
     namespace: str | None = None
     rule: dict[str, Any] | None = None
     not_found: dict[str, Any] | None = None
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def routed(self) -> bool:
-        if self.edge is None:
-            return False
-        return self.not_found is None
+        return self.edge is not None and self.not_found is None
 
     def as_dict(self) -> dict[str, Any]:
         def claim(c: Claim | None) -> dict[str, Any] | None:
@@ -55,18 +52,9 @@ class Explanation:
 
         return {"url": self.url, "env": self.env, "routed": self.routed, "route": claim(self.edge),
                 "other_matches": [claim(c) for c in self.others],
-                "dispatch": None if self.edge is None or self.rule is None and
-                self.not_found is None else {
+                "dispatch": None if self.rule is None and self.not_found is None else {
                     "namespace": self.namespace, "service": self.dispatched, "rule": self.rule,
                     "not_found": self.not_found}}
-
-
-def _in_zone(host: str, zone: str | None) -> bool:
-    """Routes belong to a zone: a `*/*` route of zone db.mw never sees db.do."""
-    if zone is None:
-        return True
-    zone = zone.lower().rstrip(".")
-    return host == zone or host.endswith("." + zone)
 
 
 def _candidates(project: Project, env: str | None,
@@ -77,7 +65,8 @@ def _candidates(project: Project, env: str | None,
             continue
         config = worker.top if env is None else next(c for c in worker.envs if c.env == env)
         for route in config.routes:
-            if not _in_zone(host, route.zone_name):
+            # Routes belong to a zone: a `*/*` route of zone db.mw never sees db.do.
+            if route.zone_name and not in_zone(host, route.zone_name.lower().rstrip(".")):
                 continue
             pattern, _problems = parse_pattern(route.pattern, custom_domain=route.custom_domain)
             if pattern is not None:

@@ -13,7 +13,6 @@ from confgen.validate import Result, validate_file
 
 @dataclass(frozen=True)
 class Generated:
-    validation: Result
     diagnostics: tuple[Diagnostic, ...]  # validation, render and disk problems
     entries: tuple[write.Entry, ...] = ()
     written: tuple[str, ...] = ()
@@ -53,7 +52,7 @@ def _prepare(manifest: Path) -> tuple[Result, list[write.Entry], list[Diagnostic
 def _done(result: Result, problems: list[Diagnostic], entries: list[write.Entry] | None = None,
           written: tuple[str, ...] = ()) -> Generated:
     extra = tuple(d for d in problems if d not in result.diagnostics)
-    return Generated(result, tuple(sorted(result.diagnostics + extra)), tuple(entries or ()),
+    return Generated(tuple(sorted(result.diagnostics + extra)), tuple(entries or ()),
                      written)
 
 

@@ -116,7 +116,7 @@ def _grammar_problems(text: str, scheme: str | None, host: str, path: str) -> li
     return problems
 
 
-def _in_zone(host: str, zone: str) -> bool:
+def in_zone(host: str, zone: str) -> bool:
     """Whether every host the pattern can match lies in ``zone``."""
     if host == "*":
         return True
@@ -158,7 +158,7 @@ def parse_pattern(
             problems.append("a custom domain is a bare host: no scheme")
     if zone_name is not None:
         zone = zone_name.strip().lower().rstrip(".")
-        if not _in_zone(host, zone):
+        if not in_zone(host, zone):
             problems.append(f"host {host!r} is outside zone {zone_name!r}")
     return pattern, problems
 

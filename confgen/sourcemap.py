@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from confgen.diagnostics import KeyPath, PathPart
+from confgen.diagnostics import KeyPath
 
 _BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
@@ -188,5 +188,3 @@ def build(text: str) -> SourceMap:
     """Source map of a document that tomllib has accepted."""
     return SourceMap(_Scanner(text).scan())
 
-
-__all__ = ["PathPart", "SourceMap", "build"]

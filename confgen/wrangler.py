@@ -126,9 +126,7 @@ def _top(project: Project, worker: Worker) -> Section:
     values.update(_inherited(c))
     values.update(_bindings(c))
     values.update(dict(c.wrangler))
-    comment = "top level" + (": deployed into a dispatch namespace" if worker.deploy == NAMESPACE
-                             else "")
-    return Section(None, comment, _entries(values))
+    return Section(None, "", _entries(values))  # the templates comment env sections only
 
 
 def _env(project: Project, worker: Worker, config: Config) -> Section:
@@ -141,7 +139,7 @@ def _env(project: Project, worker: Worker, config: Config) -> Section:
         if value != top_inherited[key]:
             if key == "routes" and not config.routes_own:
                 continue
-            values[key] = value if value is not None else ([] if key == "routes" else value)
+            values[key] = value
     for key, value in _bindings(config).items():
         if value or top_bindings[key]:
             values[key] = value
