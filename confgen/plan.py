@@ -1,5 +1,11 @@
 """`confgen plan`: deploy order (what a worker binds is deployed first) and the exact
-wrangler commands for one environment, secrets included."""
+wrangler command for each worker in one environment, its secrets included.
+
+Every step is one `wrangler deploy`. A worker's secrets travel with its code
+(`--secrets-file`), so no version ever runs without them; wrangler 4.164 has no other
+way for a worker in a dispatch namespace (`wrangler secret put` rejects
+`--dispatch-namespace`). `confgen deploy` runs exactly these commands (confgen.deploy).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,37 @@ class Step:
     worker: str
     script: str
     namespace: str | None
-    commands: tuple[str, ...]
+    config: str  # the wrangler file, relative to the manifest's folder
+    env: str | None
+    secrets: tuple[str, ...]  # names; each value comes from the variable of the same name
+
+    @property
+    def secrets_file(self) -> str | None:
+        """The file the printed command names (`confgen deploy` uses a private temp file)."""
+        if not self.secrets:
+            return None
+        return f"{self.worker}.{self.env}.secrets.json" if self.env else \
+            f"{self.worker}.secrets.json"
+
+    def args(self, secrets_file: str | None = None) -> list[str]:
+        """wrangler's arguments (after `wrangler`); `secrets_file` replaces the printed one."""
+        args = ["deploy", "-c", self.config] + (["-e", self.env] if self.env else [])
+        if self.namespace:
+            args += ["--dispatch-namespace", self.namespace]
+        if self.secrets:
+            args += ["--secrets-file", secrets_file or str(self.secrets_file)]
+        return args
+
+    @property
+    def commands(self) -> tuple[str, ...]:
+        return (shlex.join(["wrangler", *self.args()]),)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"worker": self.worker, "script": self.script, "namespace": self.namespace,
+                "config": self.config, "env": self.env,
+                "secrets": [{"name": s, "from": f"environment variable {s} or "
+                             "confgen deploy --secrets-file"} for s in self.secrets],
+                "secrets_file": self.secrets_file, "commands": list(self.commands)}
 
 
 class CycleError(Exception):
@@ -23,12 +59,22 @@ class CycleError(Exception):
 
 
 def dependencies(project: Project) -> dict[str, set[str]]:
-    """worker -> workers of this manifest it needs deployed first (services, tail consumers)."""
+    """worker -> workers of this manifest it needs deployed first: the targets of its service
+    bindings and tail consumers and, for an account-level worker that binds an
+    environment's own dispatch namespace (the dispatcher), every worker deployed into it."""
     names = {w.name for w in project.workers}
-    return {w.name: {t for c in w.configs
-                     for t in [s.service for s in c.services]
-                     + [t.service for t in c.tail_consumers] if t in names and t != w.name}
-            for w in project.workers}
+    namespaced = {w.name for w in project.workers if w.deploy == NAMESPACE}
+    own = {e.name: e.namespace for e in project.environments if e.namespace}
+    needs = {w.name: {t for c in w.configs
+                      for t in [s.service for s in c.services]
+                      + [t.service for t in c.tail_consumers] if t in names and t != w.name}
+             for w in project.workers}
+    for w in project.workers:
+        if w.deploy != NAMESPACE and any(
+                c.env in own and own[c.env] in {d.namespace for d in c.dispatch_namespaces}
+                for c in w.envs):
+            needs[w.name] |= namespaced
+    return needs
 
 
 def deploy_order(project: Project) -> list[str]:
@@ -52,12 +98,8 @@ def _step(project: Project, worker: Worker, env: str | None) -> Step:
     namespace = None
     if worker.deploy == NAMESPACE:
         namespace = next((e.namespace for e in project.environments if e.name == env), None)
-    where = ["-c", worker.output] + (["-e", env] if env else [])
-    ns = ["--dispatch-namespace", namespace] if namespace else []
-    commands = [shlex.join(["wrangler", "deploy", *where, *ns])]
-    commands += [shlex.join(["wrangler", "secret", "put", s.name, "--name", config.name, *ns])
-                 for s in config.secrets]
-    return Step(worker.name, config.name, namespace, tuple(commands))
+    return Step(worker.name, config.name, namespace, worker.output, env,
+                tuple(sorted(s.name for s in config.secrets)))
 
 
 def plan(project: Project, env: str | None) -> list[Step]:
@@ -66,10 +108,18 @@ def plan(project: Project, env: str | None) -> list[Step]:
 
 
 def as_text(steps: list[Step], env: str | None) -> str:
-    lines = [(f"# deploy plan for {('environment ' + repr(env)) if env else 'the top level'}: "
-             "bound workers first")]
+    target = f"environment {env!r}" if env else "the top level"
+    run = f"confgen deploy --env {shlex.quote(env)}" if env else "confgen deploy"
+    lines = [f"# deploy plan for {target}: bound workers first, one `wrangler deploy` each",
+             f"# `{run}` runs these commands in this order. A worker's secrets go up with its",
+             "# code (--secrets-file, JSON): confgen deploy writes each file privately from the",
+             "# values below and removes it; by hand, write it yourself and delete it after."]
     for n, step in enumerate(steps, start=1):
         where = f" into namespace {step.namespace}" if step.namespace else ""
         lines.append(f"\n# {n}. {step.worker} (script {step.script}{where})")
+        if step.secrets:
+            lines.append(f"# secrets in {step.secrets_file}, each value from the environment "
+                         "variable of the same name or from confgen deploy --secrets-file FILE:")
+            lines.extend(f"#   {name} <- ${name}" for name in step.secrets)
         lines.extend(step.commands)
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -32,17 +33,29 @@ def test_bound_workers_deploy_first() -> None:
     assert sorted(order) == ["api", "app", "db", "web"]
 
 
-def test_commands_name_the_script_and_namespace_of_the_environment() -> None:
+def test_commands_name_the_script_and_namespace_and_carry_the_secrets() -> None:
     steps = {s.worker: s for s in plan(resolve.build(DATA), "production")}
     assert steps["web"].commands == (
-        "wrangler deploy -c workers/web/wrangler.jsonc -e production",
-        "wrangler secret put SESSION_KEY --name web-production",
+        ("wrangler deploy -c workers/web/wrangler.jsonc -e production "
+        "--secrets-file web.production.secrets.json"),
     )
     assert steps["app"].commands == (
         ("wrangler deploy -c workers/app/wrangler.jsonc -e production "
-        "--dispatch-namespace p-production"),
-        "wrangler secret put TOKEN --name app --dispatch-namespace p-production",
+        "--dispatch-namespace p-production --secrets-file app.production.secrets.json"),
     )
+    assert steps["db"].commands == ("wrangler deploy -c workers/db/wrangler.jsonc -e production",)
+    assert plan(resolve.build(DATA), None)[0].commands == (
+        "wrangler deploy -c workers/app/wrangler.jsonc --secrets-file app.secrets.json",)
+
+
+def test_a_worker_binding_its_environments_namespace_deploys_after_the_namespace() -> None:
+    data = {**DATA, "dispatch_namespaces": {"apps": {
+        "namespace": {"production": "p-production"}, "binding": "APPS"}},
+        "workers": {**DATA["workers"],  # type: ignore[dict-item]
+                    "aaa": {"dispatch_namespaces": [{"namespace": "apps"}]},
+                    "zzz": {"deploy": "namespace"}}}
+    order = deploy_order(resolve.build(data))
+    assert order.index("app") < order.index("aaa") and order.index("zzz") < order.index("aaa")
 
 
 def test_a_cycle_has_no_plan() -> None:
@@ -70,8 +83,15 @@ def test_plan_and_graph_commands(tmp_path: Path) -> None:
     result = runner.invoke(main, ["plan", "--env", "staging", "--manifest",
                                   str(repo / "project.toml")])
     assert result.exit_code == 0
-    assert "wrangler secret put CLICKHOUSE_PASSWORD --name db --dispatch-namespace " \
-           "dotdo-staging" in result.output
+    assert ("wrangler deploy -c workers/db/wrangler.jsonc -e staging --dispatch-namespace "
+            "dotdo-staging --secrets-file db.staging.secrets.json") in result.output
+    assert "#   CLICKHOUSE_PASSWORD <- $CLICKHOUSE_PASSWORD" in result.output
+    assert "secret put" not in result.output  # wrangler 4.164 rejects it for namespaced workers
+    result = runner.invoke(main, ["plan", "--env", "staging", "--format", "json", "--manifest",
+                                  str(repo / "project.toml")])
+    db = next(s for s in json.loads(result.output)["steps"] if s["worker"] == "db")
+    assert db["secrets_file"] == "db.staging.secrets.json"
+    assert [s["name"] for s in db["secrets"]] == ["CLICKHOUSE_PASSWORD", "DATABASE_URL"]
     result = runner.invoke(main, ["graph", "--format", "dot", "--manifest",
                                   str(repo / "project.toml")])
     assert result.exit_code == 0 and "namespaced workers" in result.output
