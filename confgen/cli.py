@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from confgen.model import Project
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as a shell reports a process ended by Ctrl-C
 DIFF_SHOWS = frozenset({"CG411", "CG412", "CG414"})  # what --diff prints as a diff instead
 
 manifest_option = click.option(
@@ -188,11 +189,48 @@ def plan(env: str | None, manifest: Path, fmt: str) -> None:
         click.echo(f"confgen: {exc}", err=True)
         sys.exit(EXIT_FAIL)
     if fmt == "json":
-        click.echo(json.dumps({"env": env, "steps": [
-            {"worker": s.worker, "script": s.script, "namespace": s.namespace,
-             "commands": list(s.commands)} for s in steps]}, indent=2))
+        click.echo(json.dumps({"env": env, "steps": [s.as_dict() for s in steps]}, indent=2))
     else:
         click.echo(planning.as_text(steps, env))
+
+
+@main.command()
+@click.option("--env", "env", default=None, help="The environment to deploy.")
+@manifest_option
+@click.option("--only", "only", multiple=True, metavar="WORKER[,WORKER...]",
+              help="Deploy only these workers (still in plan order). Repeatable.")
+@click.option("--from", "start", default=None, metavar="WORKER",
+              help="Start at this worker's step (resume after a failure).")
+@click.option("--secrets-file", "secrets_file", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON or .env file with secret values (else environment variables).")
+@click.option("--dry-run", is_flag=True, help="Run `wrangler deploy --dry-run` for each step.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: a line per step; json: one JSON object per line.")
+def deploy(env: str | None, manifest: Path, only: tuple[str, ...], start: str | None,
+           secrets_file: Path | None, dry_run: bool, fmt: str) -> None:
+    """Carry out `confgen plan`: one `wrangler deploy` per worker, in plan order."""
+    from confgen import deploy as deploying
+    from confgen import deploy_log as log
+
+    names = tuple(n for o in only for n in o.split(",") if n)
+    request = deploying.Request(manifest, env, names, start, dry_run, secrets_file, fmt)
+    try:
+        prepared = deploying.prepare(request, os.environ)
+    except deploying.Refused as exc:
+        if fmt == "json":
+            click.echo(log.refused_json(exc))
+        else:
+            emit(sorted(as_given(manifest, exc.diagnostics)), "text")
+            click.echo(f"confgen deploy: {exc}", err=True)
+        sys.exit(EXIT_USAGE if exc.usage else EXIT_FAIL)
+    text = fmt == "text"
+    click.echo("\n".join(log.start_text(prepared)) if text else log.start_json(prepared))
+    outcome = deploying.run(prepared, os.environ, lambda r: click.echo(
+        "\n".join(log.step_text(r)) if text else log.step_json(r)))
+    click.echo("\n".join(log.end_text(prepared, outcome)) if text
+               else log.end_json(prepared, outcome), err=text and outcome.status != "ok")
+    sys.exit({"ok": EXIT_OK, "failed": EXIT_FAIL}.get(outcome.status, EXIT_INTERRUPTED))
 
 
 @main.command()

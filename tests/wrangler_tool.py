@@ -50,6 +50,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -269,6 +270,19 @@ def dry_run(config: Path, env: str | None = None) -> DryRun:
             ) from None
     output = strip_ansi(proc.stdout.decode("utf-8", "replace"))
     return parse_output(proc.returncode, output)
+
+
+def wrapper(scratch: Path) -> Path:
+    """An executable `scratch/wrangler` that runs the pinned wrangler offline (the same
+    environment as `dry_run`, state under `scratch`), for `WRANGLER=<it> confgen deploy`."""
+    _require()
+    env = _env(scratch)
+    exports = " ".join(shlex.quote(f"{k}={v}") for k, v in sorted(env.items()))
+    script = scratch / "wrangler"
+    script.write_text(f"#!/bin/sh\nexec env -i {exports} "
+                      f"{shlex.quote(str(node_bin()))} {shlex.quote(str(WRANGLER_JS))} \"$@\"\n")
+    script.chmod(0o755)
+    return script
 
 
 _JOINED = "\ue000"  # stands for a newline inside one bindings-table row (private use char)
