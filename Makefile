@@ -1,11 +1,13 @@
 # make generate: set up .venv and compile the bundled project.toml
 # make test:     set up .venv and the pinned wrangler, then run every test
+# make deploy ENV=staging [DRY_RUN=1] [ONLY=a,b] [FROM=worker] [SECRETS=file]:
+#                 confgen deploy: the plan carried out with your wrangler (docs/deploy.md)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test wrangler golden bench lint
+.PHONY: generate check deploy test wrangler golden bench lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +20,11 @@ generate: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/confgen generate --check --manifest project.toml
+
+deploy: $(STAMP)
+	$(BIN)/confgen deploy --manifest project.toml $(if $(ENV),--env $(ENV)) \
+		$(if $(DRY_RUN),--dry-run) $(if $(ONLY),--only $(ONLY)) $(if $(FROM),--from $(FROM)) \
+		$(if $(SECRETS),--secrets-file $(SECRETS))
 
 wrangler:
 	scripts/install-wrangler

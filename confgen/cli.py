@@ -217,6 +217,9 @@ def deploy(env: str | None, manifest: Path, only: tuple[str, ...], start: str | 
     request = deploying.Request(manifest, env, names, start, dry_run, secrets_file, fmt)
     try:
         prepared = deploying.prepare(request, os.environ)
+    except KeyboardInterrupt:
+        click.echo("confgen deploy: interrupted before the first step; nothing ran", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except deploying.Refused as exc:
         if fmt == "json":
             click.echo(log.refused_json(exc))

@@ -23,6 +23,7 @@ from types import FrameType
 
 from confgen import generate, secret_values
 from confgen.diagnostics import Diagnostic
+from confgen.load import Unreadable
 from confgen.plan import CycleError, Step, plan
 from confgen.wrangler_exe import Wrangler, WranglerError, find
 
@@ -130,7 +131,10 @@ def select(steps: Sequence[Step], only: Sequence[str], start: str | None) -> lis
 
 
 def prepare(request: Request, environ: Mapping[str, str]) -> Prepared:
-    checked = generate.check(request.manifest)
+    try:
+        checked = generate.check(request.manifest)
+    except Unreadable as exc:
+        raise Refused(f"cannot read {request.manifest}: {exc}", usage=True) from None
     if not checked.ok:
         raise Refused("the generated files are not what the manifest says (as `confgen "
                       "generate --check` reports above): run `confgen generate`, review, "

@@ -128,6 +128,9 @@ def test_unknown_workers_and_environments_are_usage_errors(deploy: Deploy) -> No
     assert result.exit_code == 2 and "no worker 'nope' in the plan" in result.stderr
     result = deploy("--env", "prod")
     assert result.exit_code == 2 and "no environment 'prod'" in result.stderr
+    result = CliRunner().invoke(main, ["deploy", "--env", ENV, "--manifest",
+                                       str(deploy.manifest.parent / "gone.toml")])
+    assert result.exit_code == 2 and "cannot read" in result.stderr
     result = deploy()
     assert result.exit_code == 2
     assert "name the environment to deploy: --env development|production|staging" \
