@@ -29,6 +29,7 @@ def _resolves(root: Path, raw: str) -> Path:
 
 
 def outputs(project: Project, root: Path) -> Iterator[Issue]:
+    real_files: dict[Path, str] = {}  # two outputs that are one file through a link
     for raw, where, what in output_paths(project):
         norm = normalise(raw)
         if norm is None:
@@ -44,6 +45,12 @@ def outputs(project: Project, root: Path) -> Iterator[Issue]:
             yield Issue("CG402", where, f"{what}: {raw!r} means one folder to the OS and "
                         "another once `..` is taken literally (a symbolic link before `..`); "
                         "write the path without `..`")
+        else:
+            file = real / norm.rpartition("/")[2]
+            if file in real_files:
+                yield Issue("CG401", where, f"{what} and {real_files[file]} are one file "
+                            "through a symbolic link")
+            real_files.setdefault(file, what)
 
 
 def mains(project: Project, root: Path) -> Iterator[Issue]:

@@ -524,3 +524,54 @@ def test_generated_content_is_recognised_and_other_content_is_not(repo: Path) ->
     assert not generated_by_confgen(b"# read me\n")
     assert not generated_by_confgen(b"[]\n \n")
     assert generated_by_confgen(b"[\n]\n")
+
+
+# -- beyond the list -------------------------------------------------------------------
+
+def test_two_outputs_that_are_one_file_through_a_link_are_a_collision(repo: Path) -> None:
+    (repo / "workers/two").symlink_to(repo / "workers/hello")
+    (repo / "project.toml").write_text(M + '\n[workers.two]\nmain = "src/index.js"\n')
+    result = cli(repo, "generate")
+    assert result.returncode == 1 and "CG401" in result.stdout, result.stdout
+    assert not (repo / WRANGLER).exists()
+
+
+@pytest.mark.parametrize("output", [".git/hooks/post-checkout", "sub/.GIT/x.json",
+                                    "other.confgen.lock", "confgen.lock"])
+def test_outputs_never_land_in_git_or_on_a_lock(repo: Path, output: str) -> None:
+    (repo / "project.toml").write_text(
+        M + f'\n[domains]\nworker = "hello"\noutput = "{output}"\nroutes = []\n')
+    result = cli(repo, "generate")
+    assert result.returncode == 1 and ("CG403" in result.stdout or "CG401" in result.stdout)
+    assert not (repo / output).exists()
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo", "folder"])
+def test_a_lock_that_is_not_a_regular_file_is_cg417(repo: Path, kind: str) -> None:
+    lock = repo / "confgen.lock"
+    if kind == "link":
+        lock.symlink_to(repo.parent / "outside" / "victim.txt")
+    elif kind == "fifo":
+        os.mkfifo(lock)
+    else:
+        lock.mkdir()
+    result = cli(repo, "generate", "--force")
+    assert result.returncode == 1 and "CG417" in result.stdout, result.stdout
+    assert (repo.parent / "outside" / "victim.txt").read_text() == "precious\n"
+    assert not (repo / WRANGLER).exists()
+
+
+def test_a_file_where_a_folder_should_be_is_refused(repo: Path) -> None:
+    (repo / "project.toml").write_text(M.replace('[workers.hello]',
+                                                 '[workers.hello]\npath = "README.md/x"'))
+    result = cli(repo, "generate", "--force")
+    assert result.returncode == 1 and "CG416" in result.stdout, result.stdout
+    assert (repo / "README.md").read_text() == "# read me\n"
+
+
+def test_a_name_too_long_for_the_filesystem_is_a_located_error(repo: Path) -> None:
+    (repo / "project.toml").write_text(M.replace('[workers.hello]',
+                                                 f'[workers.hello]\npath = "{"x" * 300}"'))
+    result = cli(repo, "generate")
+    assert result.returncode == 1 and "CG421" in result.stdout, result
+    assert "Traceback" not in result.stderr

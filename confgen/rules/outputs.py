@@ -30,6 +30,16 @@ def _declared(project: Project, worker: str) -> KeyPath:
     return ("workers", worker)
 
 
+def _reserved_for_others(path: str) -> str | None:
+    """Paths that belong to git or to another manifest's lock, never to an output."""
+    parts = path.lower().split("/")
+    if ".git" in parts:
+        return "it is inside .git, which belongs to git"
+    if parts[-1].endswith("confgen.lock"):
+        return "that is the name of a confgen lock"
+    return None
+
+
 def output_locations(project: Project) -> Iterator[Issue]:
     lock = lock_name(project.manifest)
     claimed = {lock.lower(): f"confgen's own {lock}",
@@ -41,7 +51,7 @@ def output_locations(project: Project) -> Iterator[Issue]:
             yield Issue("CG402", where, f"{what} would be written to {path!r}, which is not "
                         "a file inside the manifest's folder")
             continue
-        reason = unportable(path)
+        reason = unportable(path) or _reserved_for_others(norm)
         if reason is not None:
             yield Issue("CG403", where, f"{what} would be written to {path!r}: {reason}")
             continue
