@@ -38,6 +38,7 @@ golden: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/router.py
+	$(BIN)/python benchmarks/deploy.py
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet mypy ruff
