@@ -236,8 +236,12 @@ def deploy(env: str | None, manifest: Path, only: tuple[str, ...], start: str | 
         sys.exit(EXIT_USAGE if exc.usage else EXIT_FAIL)
     text = fmt == "text"
     click.echo("\n".join(log.start_text(prepared)) if text else log.start_json(prepared))
-    outcome = deploying.run(prepared, os.environ, lambda r: click.echo(
-        "\n".join(log.step_text(r)) if text else log.step_json(r)))
+    try:
+        outcome = deploying.run(prepared, os.environ, lambda r: click.echo(
+            "\n".join(log.step_text(r)) if text else log.step_json(r)))
+    except KeyboardInterrupt:  # between two steps: each finished one has its line above
+        click.echo("confgen deploy: interrupted between steps", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     click.echo("\n".join(log.end_text(prepared, outcome)) if text
                else log.end_json(prepared, outcome), err=text and outcome.status != "ok")
     sys.exit({"ok": EXIT_OK, "failed": EXIT_FAIL}.get(outcome.status, EXIT_INTERRUPTED))

@@ -259,8 +259,9 @@ def test_wrangler_is_found_as_users_have_it(tmp_path: Path) -> None:
         locate(tmp_path / "elsewhere", {"PATH": str(tmp_path / "empty")})
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupt_removes_the_secrets_file_and_says_how_to_resume(
-        bundled_copy: Path, tmp_path: Path) -> None:
+        signum: signal.Signals, bundled_copy: Path, tmp_path: Path) -> None:
     record, tmpdir = tmp_path / "record.jsonl", tmp_path / "tmpdir"
     tmpdir.mkdir()
     env = {**os.environ, "WRANGLER": shlex.join([sys.executable, str(STAND_IN)]),
@@ -275,7 +276,7 @@ def test_interrupt_removes_the_secrets_file_and_says_how_to_resume(
         time.sleep(0.05)
     secrets_file = Path(json.loads(record.read_text().splitlines()[-1])["secrets_file"])
     assert secrets_file.exists()  # the hanging step holds its secrets file
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (out, err)
     assert not secrets_file.exists() and list(tmpdir.iterdir()) == []
