@@ -70,7 +70,7 @@ def test_the_multitool_finds_no_error_or_warning_and_no_github_rule(
 def test_the_multitool_does_find_what_github_requires_when_it_is_missing(
         sarif_log: tuple[Path, dict[str, object]], tmp_path: Path) -> None:
     """The check above can fail: without `help`, GitHub's rule GH2012 fires."""
-    path, log = sarif_log
+    log = sarif_log[1]
     for rule in log["runs"][0]["tool"]["driver"]["rules"]:  # type: ignore[index]
         del rule["help"]
     broken = tmp_path / "broken.sarif"
