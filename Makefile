@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check deploy test wrangler golden bench lint
+.PHONY: generate check deploy test wrangler sarif golden bench lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,10 @@ deploy: $(STAMP)
 wrangler:
 	scripts/install-wrangler
 
-test: $(STAMP) wrangler
+sarif:
+	scripts/install-sarif
+
+test: $(STAMP) wrangler sarif
 	$(BIN)/python -m pytest
 
 golden: $(STAMP)

@@ -43,13 +43,14 @@ class Request:
     dry_run: bool = False
     secrets_file: Path | None = None
     fmt: str = "text"
+    manifest_given: str | None = None  # --manifest as typed (None: found upward)
 
     def command(self, start: str | None) -> str:
         args = ["confgen", "deploy"]
         if self.env is not None:
             args += ["--env", self.env]
-        if self.manifest != Path("project.toml"):
-            args += ["--manifest", str(self.manifest)]
+        if self.manifest_given is not None:
+            args += ["--manifest", self.manifest_given]
         if self.only:
             args += ["--only", ",".join(self.only)]
         if start:
