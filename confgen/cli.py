@@ -345,7 +345,23 @@ def plan(env: str | None, manifest: Path | None, fmt: str) -> None:
         click.echo(planning.as_text(steps, env))
 
 
-@main.command()
+EXAMPLES_DEPLOY = """
+\b
+Examples:
+  confgen deploy --env staging --dry-run     # wrangler deploy --dry-run, every step
+  confgen deploy --env production            # secrets from same-named variables
+  confgen deploy --env production --secrets-file ~/prod.env --only auth,db
+  confgen deploy --env production --from db  # resume where a run stopped
+
+\b
+wrangler: $WRANGLER, else node_modules/.bin/wrangler beside the manifest,
+else npx wrangler (>=4.164.0, <5). Exit codes: 0 every step done, 1 refused (outputs not
+current, secrets missing, wrangler) or a step failed, 2 usage or an
+unreadable manifest, 130 interrupted. See docs/deploy.md.
+"""
+
+
+@main.command(epilog=EXAMPLES_DEPLOY)
 @click.option("--env", "env", default=None, help="The environment to deploy.")
 @manifest_option
 @click.option("--only", "only", multiple=True, metavar="WORKER[,WORKER...]",

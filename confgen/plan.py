@@ -60,30 +60,47 @@ class CycleError(Exception):
 
 def dependencies(project: Project) -> dict[str, set[str]]:
     """worker -> workers of this manifest it needs deployed first: the targets of its service
-    bindings and tail consumers and, for an account-level worker that binds an
-    environment's own dispatch namespace (the dispatcher), every worker deployed into it."""
+    bindings and tail consumers (a cycle of these has no order: CycleError)."""
     names = {w.name for w in project.workers}
-    namespaced = {w.name for w in project.workers if w.deploy == NAMESPACE}
+    return {w.name: {t for c in w.configs
+                     for t in [s.service for s in c.services]
+                     + [t.service for t in c.tail_consumers] if t in names and t != w.name}
+            for w in project.workers}
+
+
+def _namespace_readers(project: Project) -> list[str]:
+    """Account-level workers that bind their environment's own dispatch namespace (the
+    dispatcher): best deployed after the workers in it, so they find them there."""
     own = {e.name: e.namespace for e in project.environments if e.namespace}
-    needs = {w.name: {t for c in w.configs
-                      for t in [s.service for s in c.services]
-                      + [t.service for t in c.tail_consumers] if t in names and t != w.name}
-             for w in project.workers}
-    for w in project.workers:
-        if w.deploy != NAMESPACE and any(
-                c.env in own and own[c.env] in {d.namespace for d in c.dispatch_namespaces}
-                for c in w.envs):
-            needs[w.name] |= namespaced
-    return needs
+    return sorted(w.name for w in project.workers if w.deploy != NAMESPACE and any(
+        c.env in own and own[c.env] in {d.namespace for d in c.dispatch_namespaces}
+        for c in w.envs))
+
+
+def _reaches(needs: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        here = todo.pop()
+        if here == goal:
+            return True
+        if here not in seen:
+            seen.add(here)
+            todo.extend(needs[here])
+    return False
 
 
 def deploy_order(project: Project) -> list[str]:
-    """Dependencies first; among workers that are ready together, by name (stable output)."""
+    """Dependencies first, then a namespace's workers before the workers that dispatch into
+    it (unless a service binding already needs the opposite); among workers that are ready
+    together, by name (stable output)."""
     needs = dependencies(project)
     cycles = find_cycles({w: dict.fromkeys(d, ()) for w, d in needs.items()})
     if cycles:
         loop = " -> ".join(cycles[0] + [cycles[0][0]])
         raise CycleError(f"service bindings form a cycle ({loop}): no deploy order exists")
+    namespaced = sorted(w.name for w in project.workers if w.deploy == NAMESPACE)
+    for reader in _namespace_readers(project):
+        needs[reader] |= {w for w in namespaced if not _reaches(needs, w, reader)}
     order: list[str] = []
     done: set[str] = set()
     while len(order) < len(needs):

@@ -113,6 +113,6 @@ def test_color_choice(args: list[str], env: dict[str, str], colored: bool) -> No
 
 
 def test_help_shows_examples_and_exit_codes() -> None:
-    for command in ("validate", "generate"):
+    for command in ("validate", "generate", "deploy"):
         result = confgen(REPO, command, "--help")
         assert "Examples:" in result.stdout and "Exit codes:" in result.stdout

@@ -56,6 +56,11 @@ def test_a_worker_binding_its_environments_namespace_deploys_after_the_namespace
                     "zzz": {"deploy": "namespace"}}}
     order = deploy_order(resolve.build(data))
     assert order.index("app") < order.index("aaa") and order.index("zzz") < order.index("aaa")
+    # a namespaced worker that calls the dispatching worker keeps its service-binding order
+    data["workers"]["zzz"] = {"deploy": "namespace",  # type: ignore[index]
+                              "services": [{"binding": "A", "service": "aaa"}]}
+    order = deploy_order(resolve.build(data))
+    assert order.index("aaa") < order.index("zzz") and order.index("app") < order.index("aaa")
 
 
 def test_a_cycle_has_no_plan() -> None:
