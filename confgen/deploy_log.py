@@ -18,7 +18,7 @@ def start_text(prepared: Prepared) -> list[str]:
     w = prepared.wrangler
     mode = "dry run (nothing is uploaded), " if prepared.request.dry_run else ""
     lines = [(f"confgen deploy: {_target(prepared)}, {mode}{len(prepared.steps)} step(s), "
-             f"wrangler {w.version} ({w.found_by})")]
+             f"wrangler {w.version} via {w.found_by}")]
     for name, source in sorted(prepared.secrets.sources.items()):
         shown = "a placeholder (not set; a real deploy stops)" if source == "placeholder" \
             else source
