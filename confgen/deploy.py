@@ -81,8 +81,7 @@ class Prepared:
     root: Path  # the manifest's folder: wrangler runs there (the plan's -c paths)
     steps: tuple[Step, ...]
     wrangler: Wrangler
-    secrets: secret_values.Found
-    placeholders: tuple[str, ...] = ()  # --dry-run: names given a placeholder value
+    secrets: secret_values.Found  # in --dry-run, a missing one's source is "placeholder"
 
 
 @dataclass(frozen=True)
@@ -159,14 +158,12 @@ def prepare(request: Request, environ: Mapping[str, str]) -> Prepared:
         found = secret_values.find(names, request.secrets_file, environ)
     except secret_values.SecretsError as exc:
         raise Refused(str(exc)) from None
-    placeholders: tuple[str, ...] = ()
     if found.missing and not request.dry_run:
         where = (f"the file {request.secrets_file} or " if request.secrets_file else "")
         raise Refused(f"{len(found.missing)} secret value(s) missing, set them in {where}"
                       f"environment variables of the same name: {', '.join(found.missing)}",
                       missing=found.missing)
     if found.missing:  # a dry run uploads nothing: check the rest with stand-in values
-        placeholders = found.missing
         found = secret_values.Found({**found.values, **dict.fromkeys(found.missing,
                                                                      DRY_RUN_VALUE)},
                                     {**found.sources, **dict.fromkeys(found.missing,
@@ -175,8 +172,7 @@ def prepare(request: Request, environ: Mapping[str, str]) -> Prepared:
         wrangler = find(request.manifest.resolve().parent, environ)
     except WranglerError as exc:
         raise Refused(str(exc)) from None
-    return Prepared(request, request.manifest.resolve().parent, tuple(steps), wrangler, found,
-                    placeholders)
+    return Prepared(request, request.manifest.resolve().parent, tuple(steps), wrangler, found)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
