@@ -354,8 +354,8 @@ Examples:
   confgen deploy --env production --from db  # resume where a run stopped
 
 \b
-wrangler: $WRANGLER, else node_modules/.bin/wrangler beside the manifest,
-else npx wrangler (>=4.164.0, <5). Exit codes: 0 every step done, 1 refused (outputs not
+wrangler: $WRANGLER, else node_modules/.bin/wrangler beside the manifest or
+above, else npx wrangler (>=4.164.0, <5). Exit codes: 0 every step done, 1 refused (outputs not
 current, secrets missing, wrangler) or a step failed, 2 usage or an
 unreadable manifest, 130 interrupted. See docs/deploy.md.
 """

@@ -2,7 +2,8 @@
 
 Looked for in this order: the `WRANGLER` environment variable (a command line, e.g.
 `/opt/wrangler/bin/wrangler` or `pnpm exec wrangler`), the project's own
-`node_modules/.bin/wrangler` (beside the manifest), then `npx wrangler`.
+`node_modules/.bin/wrangler` (beside the manifest or in a folder above it, nearest first),
+then `npx wrangler`.
 """
 
 from __future__ import annotations
@@ -46,15 +47,16 @@ def locate(root: Path, environ: Mapping[str, str]) -> tuple[tuple[str, ...], str
         except ValueError as exc:
             raise WranglerError(f"WRANGLER={given!r} is not a command line: {exc}") from None
         return argv, "the WRANGLER environment variable"
-    local = root / "node_modules" / ".bin" / "wrangler"
-    if os.access(local, os.X_OK):
-        return (str(local),), f"{local}"
+    for folder in (root, *root.parents):  # as node resolves packages: nearest first
+        local = folder / "node_modules" / ".bin" / "wrangler"
+        if os.access(local, os.X_OK):
+            return (str(local),), f"{local}"
     npx = shutil.which("npx", path=environ.get("PATH"))
     if npx:
         return (npx, "wrangler"), "npx wrangler"
     raise WranglerError(
         f"wrangler not found: set WRANGLER to its command, or run `npm install --save-dev "
-        f"wrangler` in {root} (node_modules/.bin/wrangler), or put npx on PATH")
+        f"wrangler` in {root} or a folder above it, or put npx on PATH")
 
 
 def _parse(text: str) -> tuple[int, int, int] | None:

@@ -240,20 +240,23 @@ def test_the_pinned_wrangler_is_in_the_supported_range() -> None:
 
 
 def test_wrangler_is_found_as_users_have_it(tmp_path: Path) -> None:
-    bin_dir = tmp_path / "node_modules" / ".bin"
+    project = tmp_path / "project"
+    bin_dir = project / "node_modules" / ".bin"
     bin_dir.mkdir(parents=True)
     path_dir = tmp_path / "path"
     path_dir.mkdir()
     (path_dir / "npx").write_text("#!/bin/sh\n")
     (path_dir / "npx").chmod(0o755)
     env = {"PATH": str(path_dir)}
-    assert locate(tmp_path, env) == ((str(path_dir / "npx"), "wrangler"), "npx wrangler")
+    assert locate(project, env) == ((str(path_dir / "npx"), "wrangler"), "npx wrangler")
     local = bin_dir / "wrangler"
     local.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} {STAND_IN} \"$@\"\n")
     local.chmod(0o755)
-    assert locate(tmp_path, env)[0] == (str(local),)
-    assert find(tmp_path, env).version == "4.164.0"
-    assert locate(tmp_path, {**env, "WRANGLER": "pnpm exec wrangler"})[0] == \
+    assert locate(project, env)[0] == (str(local),)
+    (project / "infra").mkdir()
+    assert locate(project / "infra", env)[0] == (str(local),)  # node_modules above it
+    assert find(project, env).version == "4.164.0"
+    assert locate(project, {**env, "WRANGLER": "pnpm exec wrangler"})[0] == \
         ("pnpm", "exec", "wrangler")
     with pytest.raises(WranglerError, match="wrangler not found"):
         locate(tmp_path / "elsewhere", {"PATH": str(tmp_path / "empty")})
