@@ -115,6 +115,7 @@ def blocks(lang: str | None = None) -> list[Block]:
 def shell(command: str, cwd: Path) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
     env["NO_COLOR"] = "1"
+    env["COLUMNS"] = "80"  # --help wraps to the terminal's width
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     done = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=120)
