@@ -118,7 +118,7 @@ def shell(command: str, cwd: Path) -> str:
     env["COLUMNS"] = "80"  # --help wraps to the terminal's width
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     done = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=120)
+                          stderr=subprocess.STDOUT, text=True, timeout=120, check=False)
     return done.stdout
 
 
@@ -380,7 +380,7 @@ def test_the_index_links_every_page_and_every_link_resolves() -> None:
 def test_the_workflow_recipe_passes_on_the_bundled_project() -> None:
     """Every `run: confgen ...` step of a recipe marked `workflow` exits 0 on a clean tree."""
     steps = [(b.where, cmd) for b in blocks("yaml") if "workflow" in b.marker
-             for cmd in re.findall(r"^\s*-?\s*run:\s*(confgen\s.*)$", b.text, re.M)]
+             for cmd in re.findall(r"^\s*-?\s*run:\s*(confgen\s.*)$", b.text, re.MULTILINE)]
     assert steps, "docs show no workflow recipe"
     folder = new_session("bundled")
     try:
@@ -394,7 +394,7 @@ def test_the_workflow_recipe_passes_on_the_bundled_project() -> None:
 
 def test_pre_commit_recipes_name_only_hooks_that_exist() -> None:
     hooks = set(re.findall(r"^- id: (\S+)", (REPO / ".pre-commit-hooks.yaml").read_text(),
-                           re.M))
+                           re.MULTILINE))
     named = {(b.where, h) for b in blocks("yaml")
              for h in re.findall(r"-\s+id:\s+(confgen\S*)", b.text)}
     assert named, "docs show no pre-commit recipe"
