@@ -16,6 +16,8 @@ Markers are HTML comments (invisible on GitHub) on the line before a fenced bloc
     <!-- docs-test: invalid -->           a ```toml manifest that shows a mistake: it must fail
 
 Every other ```toml block is a whole manifest and must validate with no diagnostic at all.
+Every pasted wrangler file (output=.../wrangler.jsonc) passes wrangler's own config schema and
+`wrangler deploy --dry-run` at its top level and in each environment (the pinned wrangler).
 Pasted outputs are refreshed with `python tests/test_docs.py --update` (review the diff).
 
 docs/manifest.md documents each key of schemas/project.schema.json as a table row whose first
@@ -210,6 +212,52 @@ def test_every_pasted_output_is_what_confgen_prints_today(page: Path) -> None:
 def test_the_pages_use_every_kind_of_check() -> None:
     seen = {key for b in blocks() for key in b.marker}
     assert {"run", "output", "stdout", "file", "partial", "invalid"} <= seen
+
+
+# -- the tests: pasted wrangler files are what the real wrangler accepts ----------------------
+
+
+def pasted_wrangler_files() -> list[Block]:
+    return [b for b in blocks() if re.search(r"(^|/)wrangler\.(jsonc|toml)$",
+                                             b.marker.get("output", ""))]
+
+
+def parse_wrangler(block: Block) -> dict[str, Any]:
+    import json5
+
+    data: dict[str, Any] = (tomllib.loads(block.text) if block.marker["output"].endswith(".toml")
+                            else json5.loads(block.text))
+    return data
+
+
+@pytest.mark.wrangler
+@pytest.mark.parametrize("block", pasted_wrangler_files(), ids=lambda b: b.where)
+def test_every_pasted_wrangler_file_passes_wranglers_schema(block: Block) -> None:
+    import wrangler_tool as wt
+    from jsonschema import Draft7Validator
+
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in Draft7Validator(wt.config_schema()).iter_errors(parse_wrangler(block))]
+    assert not errors, f"{block.where} breaks wrangler's config-schema.json: {errors}"
+
+
+@pytest.mark.wrangler
+@pytest.mark.parametrize("block", pasted_wrangler_files(), ids=lambda b: b.where)
+def test_every_pasted_wrangler_file_deploys_dry_in_every_environment(block: Block,
+                                                                     tmp_path: Path) -> None:
+    """`wrangler deploy --dry-run` of the pasted text, top level and each env section."""
+    import wrangler_tool as wt
+
+    data = parse_wrangler(block)
+    config = tmp_path / Path(block.marker["output"]).name
+    config.write_text(block.text, encoding="utf-8")
+    main = tmp_path / data["main"]
+    main.parent.mkdir(parents=True, exist_ok=True)
+    main.write_text("export default { fetch() { return new Response('ok') } }\n")
+    for env in ["", *data.get("env", {})]:
+        result = wt.dry_run(config, env)
+        assert result.returncode == 0 and not result.errors and not result.warnings, (
+            f"{block.where}: wrangler deploy --dry-run -e {env!r}\n{result.output}")
 
 
 # -- the tests: TOML examples ----------------------------------------------------------------
