@@ -36,13 +36,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomllib
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
