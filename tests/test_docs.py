@@ -412,6 +412,18 @@ def test_each_reference_row_states_the_schema_type_default_and_choices() -> None
 # -- the tests: links and hooks --------------------------------------------------------------
 
 
+def anchors(page: Path) -> set[str]:
+    """GitHub's heading slugs: lower case, punctuation dropped, spaces as dashes."""
+    out: set[str] = set()
+    in_code = False
+    for line in page.read_text(encoding="utf-8").split("\n"):
+        in_code ^= line.startswith("```")
+        if not in_code and (found := re.match(r"#+ (.*)", line)):
+            slug = re.sub(r"[^\w\- ]", "", found.group(1).strip().lower()).replace(" ", "-")
+            out.add(slug if slug not in out else f"{slug}-1")
+    return out
+
+
 def test_the_index_links_every_page_and_every_link_resolves() -> None:
     index = (DOCS / "README.md").read_text(encoding="utf-8")
     unlinked = [p.name for p in DOCS.glob("*.md") if p.name != "README.md"
@@ -419,10 +431,15 @@ def test_the_index_links_every_page_and_every_link_resolves() -> None:
     assert not unlinked, f"docs/README.md does not link {unlinked}"
     broken = []
     for page in PAGES:
-        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text()):
-            if "://" not in target and not (page.parent / target).exists():
+        for target, anchor in re.findall(r"\]\(([^)#\s]*)(?:#([^)]*))?\)", page.read_text()):
+            if "://" in target:
+                continue
+            path = (page.parent / target) if target else page
+            if not path.exists():
                 broken.append(f"{page.relative_to(REPO)} -> {target}")
-    assert not broken, f"links to files that do not exist: {broken}"
+            elif anchor and path.suffix == ".md" and anchor not in anchors(path):
+                broken.append(f"{page.relative_to(REPO)} -> {target}#{anchor}")
+    assert not broken, f"links to files or headings that do not exist: {broken}"
 
 
 def test_the_workflow_recipe_passes_on_the_bundled_project() -> None:
