@@ -449,6 +449,17 @@ def test_the_workflow_recipe_passes_on_the_bundled_project() -> None:
         "\n".join(failed)
 
 
+def test_the_command_line_page_has_a_section_per_command() -> None:
+    from confgen.cli import main
+
+    page = (DOCS / "cli.md").read_text(encoding="utf-8")
+    missing = [name for name in sorted(main.commands)
+               if f"## `confgen {name}`" not in page
+               or f'<!-- docs-test: stdout="confgen {name} --help" -->' not in page]
+    assert not missing, ("docs/cli.md needs a section `## `confgen NAME`` with the command's "
+                         f"--help (<!-- docs-test: stdout=\"confgen NAME --help\" -->): {missing}")
+
+
 def test_pre_commit_recipes_name_only_hooks_that_exist() -> None:
     hooks = set(re.findall(r"^- id: (\S+)", (REPO / ".pre-commit-hooks.yaml").read_text(),
                            re.MULTILINE))
