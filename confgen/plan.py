@@ -128,15 +128,16 @@ def as_text(steps: list[Step], env: str | None) -> str:
     target = f"environment {env!r}" if env else "the top level"
     run = f"confgen deploy --env {shlex.quote(env)}" if env else "confgen deploy"
     lines = [f"# deploy plan for {target}: bound workers first, one `wrangler deploy` each",
-             f"# `{run}` runs these commands in this order. A worker's secrets go up with its",
-             "# code (--secrets-file, JSON): confgen deploy writes each file privately from the",
-             "# values below and removes it; by hand, write it yourself and delete it after."]
+             f"# `{run}` runs these commands in this order. Secrets go up with",
+             "# their worker's code (--secrets-file, JSON): confgen deploy writes each file",
+             "# privately from the values named below and removes it; by hand, write it",
+             "# yourself and delete it after."]
     for n, step in enumerate(steps, start=1):
         where = f" into namespace {step.namespace}" if step.namespace else ""
         lines.append(f"\n# {n}. {step.worker} (script {step.script}{where})")
         if step.secrets:
-            lines.append(f"# secrets in {step.secrets_file}, each value from the environment "
-                         "variable of the same name or from confgen deploy --secrets-file FILE:")
+            lines.append(f"# secrets file {step.secrets_file}; each value from the variable "
+                         "of the same name, or confgen deploy --secrets-file FILE:")
             lines.extend(f"#   {name} <- ${name}" for name in step.secrets)
         lines.extend(step.commands)
     return "\n".join(lines)
