@@ -44,9 +44,14 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def lock_json(recorded: dict[str, str]) -> str:
+    """confgen.lock's text: {path: sha256 of the bytes confgen owns there}."""
+    ordered = dict(sorted(recorded.items()))
+    return json.dumps({"generator": "confgen", "outputs": ordered}, indent=2) + "\n"
+
+
 def lock_text(outputs: dict[str, Output]) -> str:
-    recorded = {p: sha256(o.text.encode()) for p, o in sorted(outputs.items())}
-    return json.dumps({"generator": "confgen", "outputs": recorded}, indent=2) + "\n"
+    return lock_json({p: sha256(o.text.encode()) for p, o in outputs.items()})
 
 
 def read_lock(root: Path) -> dict[str, str]:

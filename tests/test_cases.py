@@ -28,6 +28,16 @@ CODES_TESTED_ELSEWHERE = {
     "CG415": "tests/test_generate.py::"
              "test_another_wrangler_file_beside_a_generated_one_is_reported",
     "CG421": "tests/test_generate.py::test_unwritable_output_is_a_located_error",
+    # `confgen import` codes are about wrangler files, not a manifest
+    "CG501": "tests/test_import.py::"
+             "test_broken_toml_and_jsonc_are_located_and_the_rest_is_imported",
+    "CG502": "tests/test_import.py::test_two_wrangler_files_in_one_folder",
+    "CG503": "tests/test_import.py::test_two_configs_for_one_worker_name",
+    "CG504": "tests/test_import.py::"
+             "test_what_the_format_cannot_say_is_located_and_the_difference_reported",
+    "CG505": "tests/test_import.py::"
+             "test_what_the_format_cannot_say_is_located_and_the_difference_reported",
+    "CG506": "tests/test_import.py::test_env_sections_only_some_files_have",
 }
 
 
