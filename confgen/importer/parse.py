@@ -1,12 +1,13 @@
 """Import stage 2: read one wrangler file: its data, where each key stands, its comments.
 
 TOML is parsed with tomllib and located with confgen's own TOML source map; JSON and JSONC
-are parsed as wrangler does (comments and trailing commas allowed) and located by a small
-scanner. A file that does not parse is a CG501 at the position its parser names.
+are parsed as wrangler does (comments and trailing commas allowed, nothing else of JSON5)
+and located by a small scanner. A file that does not parse is a CG501 at the position its parser names.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from bisect import bisect_right
@@ -17,7 +18,6 @@ from typing import Any
 from confgen import sourcemap
 from confgen.diagnostics import Diagnostic, KeyPath
 
-_JSON5_AT = re.compile(r"^<string>:(\d+) (.*?)(?: at column (\d+))?$", re.DOTALL)
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 # What confgen writes above a namespaced worker's env section (see confgen/wrangler.py).
 _NAMESPACE_HINT = re.compile(r"wrangler deploy -e (\S+) --dispatch-namespace ([a-z0-9][a-z0-9-]*)")
@@ -89,8 +89,6 @@ class _JsonScanner:
                 continue
             out.append(self.text[j])
             j += 1
-        import json
-
         raw = "".join(out)
         try:
             return json.loads(f'"{raw}"'), j + 1
@@ -132,6 +130,39 @@ class _JsonScanner:
         while i < len(self.text) and self.text[i] not in ",}] \t\r\n/":
             i += 1
         return i
+
+
+def strip_jsonc(text: str) -> str:
+    """JSONC -> JSON, as wrangler's parser reads it: comments and trailing commas become
+    spaces (newlines kept, so json's error positions stay the original's)."""
+    out = list(text)
+    i, n, comma = 0, len(text), -1
+    while i < n:
+        c = text[i]
+        if c == '"':
+            comma = -1
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+            i += 1
+            continue
+        if text.startswith("//", i) or text.startswith("/*", i):
+            end = text.find("\n", i) if text[i + 1] == "/" else text.find("*/", i + 2) + 2
+            end = n if end < (0 if text[i + 1] == "/" else 2) else end
+            for j in range(i, end):
+                if out[j] != "\n":
+                    out[j] = " "
+            i = end
+            continue
+        if c == ",":
+            comma = i
+        elif c in "}]" and comma >= 0:
+            out[comma] = " "
+            comma = -1
+        elif not c.isspace():
+            comma = -1
+        i += 1
+    return "".join(out)
 
 
 def _toml_comments(text: str) -> tuple[str, ...]:
@@ -185,15 +216,12 @@ def read(root: Path, rel: str) -> Original | Diagnostic:
                          if line.strip().startswith("#")]
         return Original(rel, fmt, raw, data, positions, _toml_comments(text),
                         _namespaces(comment_lines))
-    import json5  # deferred: slow to import
-
     try:
-        data = json5.loads(text)
-    except ValueError as exc:
-        m = _JSON5_AT.match(str(exc))
-        if m:
-            return _syntax_error(rel, m.group(2), int(m.group(1)), int(m.group(3) or 1))
-        return _syntax_error(rel, str(exc), 1, 1)
+        data = json.loads(strip_jsonc(text))
+    except json.JSONDecodeError as exc:
+        return _syntax_error(rel, exc.msg, exc.lineno, exc.colno)
+    except RecursionError:
+        return _syntax_error(rel, "nested too deeply", 1, 1)
     if not isinstance(data, dict):
         return _syntax_error(rel, "the file is not a JSON object", 1, 1)
     scanner = _JsonScanner(text)
