@@ -408,3 +408,17 @@ def test_json_format(fleet: Path) -> None:
 def test_not_a_folder_is_a_usage_error(tmp_path: Path) -> None:
     code, out = run("import", str(tmp_path / "missing"))
     assert code == 2 and "is not a folder" in out
+
+
+def test_odd_shapes_are_located_not_tracebacks(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "wrangler.toml", 'name = "a"\nmain = "i.js"\n'
+          "compatibility_date = 2025-06-01\n")  # a TOML date, not a string
+    write(tmp_path / "b" / "wrangler.json", '{\n  "name": "b",\n  "env": {"dev": 3}\n}')
+    write(tmp_path / "c" / "wrangler.json", '[1, 2]')
+    write(tmp_path / "d" / "wrangler.jsonc", '{"name": "d", /* unclosed')
+    done = importer.run(tmp_path)
+    assert ("CG501", "b/wrangler.json", 3) in codes(done)
+    assert ("CG501", "c/wrangler.json", 1) in codes(done)
+    assert any(c == "CG501" and f == "d/wrangler.jsonc" for c, f, _ in codes(done))
+    assert any(c == "CG504" and f == "a/wrangler.toml" for c, f, _ in codes(done))
+    assert validate_file(tmp_path / "project.toml").errors == 0

@@ -50,8 +50,9 @@ def disagreements(mine: Any, theirs: Any, where: str = "") -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def readings() -> dict[Path, dict[str | None, Reading]]:
-    return wr.read_all_environments(sorted(p for p in CORPUS.rglob("wrangler.*")))
+def readings(corpus_readings: dict[Path, dict[str | None, Reading]],
+             ) -> dict[Path, dict[str | None, Reading]]:
+    return corpus_readings
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,8 @@ REFERENCE_KINDS = {"services": "service", "tail_consumers": "tailConsumer"}
 
 def same(a: Any, b: Any) -> bool:
     """Equal as wrangler sees values: JSON-equal, so `1`, `1.0` and `true` differ."""
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    return json.dumps(a, sort_keys=True, default=repr) == json.dumps(b, sort_keys=True,
+                                                                     default=repr)
 
 
 def allowed(definition: str) -> frozenset[str]:

@@ -189,7 +189,29 @@ def _syntax_error(path: str, message: str, line: int, column: int) -> Diagnostic
                       f"{message}")
 
 
+def _shape(rel: str, data: dict[str, Any], positions: dict[KeyPath, int]) -> Diagnostic | None:
+    """wrangler's own first check: `env` is a table of tables."""
+    envs = data.get("env")
+    if envs is None:
+        return None
+    if not isinstance(envs, dict):
+        return _syntax_error(rel, "`env` is not a table", positions.get(("env",), 1), 1)
+    for name, section in envs.items():
+        if not isinstance(section, dict):
+            return _syntax_error(rel, f"`env.{name}` is not a table",
+                                 positions.get(("env", name), 1), 1)
+    return None
+
+
 def read(root: Path, rel: str) -> Original | Diagnostic:
+    """The file, or a CG501 saying why it cannot be imported."""
+    found = _read(root, rel)
+    if isinstance(found, Original):
+        return _shape(rel, found.data, found.positions) or found
+    return found
+
+
+def _read(root: Path, rel: str) -> Original | Diagnostic:
     fmt = rel.rpartition(".")[2]
     try:
         raw = (root / rel).read_bytes()

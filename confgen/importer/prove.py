@@ -41,7 +41,7 @@ class Proof:
 def _short(value: Any) -> str:
     if value is None:
         return "nothing"
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
