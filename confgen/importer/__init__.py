@@ -9,18 +9,20 @@ confgen.lock (only the originals proven equal are recorded there as owned).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from confgen import write
+from confgen import fs, lockfile
 from confgen.diagnostics import Diagnostic, Severity
 from confgen.importer import discover, emit, fit, parse, prove
 from confgen.importer.structure import Draft, structure
-from confgen.model import LOCK
 
 MANIFEST = "project.toml"
+LOCK = lockfile.lock_name(MANIFEST)
+LOCK_TIMEOUT = 30.0  # seconds to wait for a `confgen generate` running in the folder
 HEADER = [
     "Written by `confgen import` from the wrangler files of this folder. confgen proved, per",
     "worker and environment, that each file it generates means what the original meant",
@@ -63,12 +65,30 @@ def _prune(draft: Draft) -> None:
         del draft.data["resources"]
 
 
+def _write(root: Path, files: dict[str, str]) -> None:
+    """Write the manifest and its lock inside the folder, atomically, while no `confgen
+    generate` runs there, and only over what was there when import looked."""
+    tree = fs.Tree.open(root)
+    try:
+        with tree.locked(True, LOCK_TIMEOUT):
+            for name, text in files.items():
+                tree.write(name, text.encode(), tree.read(name))
+    except fs.Busy:
+        raise Refused(f"another confgen run holds {root}; try again") from None
+    except fs.Refused as exc:
+        raise Refused(f"{exc.path}: {exc.reason}") from None
+    except fs.Changed as exc:
+        raise Refused(f"{exc} changed while import was writing; nothing else written") from None
+    finally:
+        tree.close()
+
+
 def run(folder: Path, force: bool = False) -> Imported:
     root = folder.resolve()
     if not root.is_dir():
         raise Refused(f"{folder} is not a folder")
     for name in (MANIFEST, LOCK):
-        if (root / name).exists() and not force:
+        if os.path.lexists(root / name) and not force:
             raise Refused(f"{folder / name} already exists; `confgen import --force` "
                           "replaces it")
     found = discover.find(root)
@@ -89,9 +109,8 @@ def run(folder: Path, force: bool = False) -> Imported:
     proof = prove.prove(text, root, originals, draft.workers)
     diagnostics += proof.diagnostics
     by_path = {o.path: o for o in originals}
-    owned = {path: write.sha256(by_path[path].raw) for path in proof.equal_files}
-    write.atomic_write(root / MANIFEST, text.encode())
-    write.atomic_write(root / LOCK, write.lock_json(owned).encode())
+    owned = {path: lockfile.sha256(by_path[path].raw) for path in proof.equal_files}
+    _write(root, {MANIFEST: text, LOCK: lockfile.text(MANIFEST, owned)})
     return Imported(found.files, tuple(sorted(set(diagnostics))), proof.pairs,
                     tuple(sorted(owned)), text)
 
