@@ -422,3 +422,28 @@ def test_odd_shapes_are_located_not_tracebacks(tmp_path: Path) -> None:
     assert any(c == "CG501" and f == "d/wrangler.jsonc" for c, f, _ in codes(done))
     assert any(c == "CG504" and f == "a/wrangler.toml" for c, f, _ in codes(done))
     assert validate_file(tmp_path / "project.toml").errors == 0
+
+
+def test_a_worker_left_out_takes_its_environments_with_it(tmp_path: Path) -> None:
+    write(tmp_path / "site" / "wrangler.toml", 'name = "site"\ncompatibility_date = '
+          '"2025-06-01"\npages_build_output_dir = "dist"\n[env.preview]\n[env.production]\n')
+    write(tmp_path / "api" / "wrangler.toml", TAIL.replace('"tail"', '"api"').split("[env")[0])
+    done = importer.run(tmp_path)
+    assert ("CG504", "site/wrangler.toml", 1) in codes(done)  # no `main`: CG105
+    assert {(p.file, p.env): p.state for p in done.pairs} == {
+        ("api/wrangler.toml", None): EQUAL, ("site/wrangler.toml", None): "not imported",
+        ("site/wrangler.toml", "preview"): "not imported",
+        ("site/wrangler.toml", "production"): "not imported"}
+    assert "environments" not in tomllib.loads((tmp_path / "project.toml").read_text())
+    assert done.adopted == ("api/wrangler.toml",)
+
+
+def test_an_empty_cron_list_is_not_the_same_as_none(tmp_path: Path) -> None:
+    # `crons = []` makes `wrangler deploy` remove the worker's cron triggers; no `crons`
+    # leaves them alone. The manifest cannot write an empty list at the top level, so import
+    # says that the regenerated file would differ there.
+    write(tmp_path / "w" / "wrangler.toml", 'name = "w"\nmain = "i.js"\n'
+          'compatibility_date = "2025-06-01"\ntriggers = { crons = [] }\n')
+    done = importer.run(tmp_path)
+    assert ("CG505", "w/wrangler.toml", 4) in codes(done)
+    assert [p.state for p in done.pairs] == [DIFFERS]

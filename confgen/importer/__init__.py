@@ -83,6 +83,23 @@ def _write(root: Path, files: dict[str, str]) -> None:
         tree.close()
 
 
+def _draft(originals: list[parse.Original], name: str,
+           diagnostics: list[Diagnostic]) -> Draft:
+    """Structure and fit; when fitting leaves a whole worker out, structure again without
+    its file, so that the environments, resources and defaults are the survivors' own."""
+    left_out: set[str] = set()
+    while True:
+        draft = structure([o for o in originals if o.path not in left_out], name)
+        problems = draft.diagnostics + fit.fit(draft)
+        kept = draft.data.get("workers", {})
+        gone = {o.path for w, o in draft.workers.items() if w not in kept}
+        if not gone:
+            diagnostics += problems
+            return draft
+        diagnostics += [d for d in problems if d.file in gone]
+        left_out |= gone
+
+
 def run(folder: Path, force: bool = False) -> Imported:
     root = folder.resolve()
     if not root.is_dir():
@@ -100,9 +117,7 @@ def run(folder: Path, force: bool = False) -> Imported:
             diagnostics.append(read)
         else:
             originals.append(read)
-    draft = structure(originals, project_name(root))
-    diagnostics += draft.diagnostics
-    diagnostics += fit.fit(draft)
+    draft = _draft(originals, project_name(root), diagnostics)
     _prune(draft)
     fit.factor_defaults(draft)
     text = emit.manifest_text(draft.data, draft.comments, HEADER)

@@ -5,7 +5,8 @@ deployed: an environment inherits every key it does not set, except the keys wra
 not inherit (bindings, vars, secrets... `NOT_INHERITED`), which an environment has only when
 it sets them; an environment's script name is its own `name`, else `<name>-<env>`; `$schema`
 means nothing. Empty lists and tables mean the same as absent ones (wrangler fills those
-defaults), and `./x` is the path `x`. tests/test_import_meaning.py checks this against the
+defaults), except `triggers.crons = []`, which `wrangler deploy` sends to remove every cron
+trigger; and `./x` is the path `x`. tests/test_import_meaning.py checks this against the
 pinned wrangler on every corpus file.
 """
 
@@ -29,11 +30,17 @@ def inherited(key: str) -> bool:
     return key not in NOT_INHERITED_KEYS
 
 
+# Empty values that mean something else than an absent one: `triggers.crons = []` makes
+# `wrangler deploy` remove every cron trigger, an absent one leaves them as they are.
+MEANINGFUL_EMPTY = frozenset({"crons"})
+
+
 def _clean(value: Any) -> Any:
     """Drop empty lists and tables (wrangler's defaults) and `./` in relative paths."""
     if isinstance(value, dict):
         out = {k: _clean(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v not in ({}, [], None)}
+        return {k: v for k, v in out.items()
+                if v is not None and (v not in ({}, []) or k in MEANINGFUL_EMPTY)}
     if isinstance(value, list):
         return [_clean(v) for v in value]
     if isinstance(value, str) and value.startswith(("./", "../")):
