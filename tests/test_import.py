@@ -447,3 +447,10 @@ def test_an_empty_cron_list_is_not_the_same_as_none(tmp_path: Path) -> None:
     done = importer.run(tmp_path)
     assert ("CG505", "w/wrangler.toml", 4) in codes(done)
     assert [p.state for p in done.pairs] == [DIFFERS]
+
+
+def test_a_folder_without_wrangler_files_writes_nothing(tmp_path: Path) -> None:
+    write(tmp_path / "node_modules" / "w" / "wrangler.toml", 'name = "w"\n')
+    code, out = run("import", str(tmp_path))
+    assert code == 2 and "no wrangler.toml, wrangler.json or wrangler.jsonc" in out
+    assert not (tmp_path / "project.toml").exists()

@@ -109,6 +109,9 @@ def run(folder: Path, force: bool = False) -> Imported:
             raise Refused(f"{folder / name} already exists; `confgen import --force` "
                           "replaces it")
     found = discover.find(root)
+    if not found.files and not found.diagnostics:
+        raise Refused(f"no wrangler.toml, wrangler.json or wrangler.jsonc under {folder}; "
+                      "nothing written")
     diagnostics: list[Diagnostic] = list(found.diagnostics)
     originals: list[parse.Original] = []
     for rel in found.files:
