@@ -36,16 +36,10 @@ CODES_TESTED_ELSEWHERE = {
     "CG419": "tests/test_hostile.py::test_leftover_temporary_files_are_reported_then_removed",
     "CG420": "tests/test_hostile.py::test_a_second_generate_waits_for_the_first",
     "CG421": "tests/test_hostile.py::test_a_write_failure_names_the_file",
-    # `confgen import` codes are about wrangler files, not a manifest
-    "CG501": "tests/test_import.py::"
-             "test_broken_toml_and_jsonc_are_located_and_the_rest_is_imported",
-    "CG502": "tests/test_import.py::test_two_wrangler_files_in_one_folder",
-    "CG503": "tests/test_import.py::test_two_configs_for_one_worker_name",
-    "CG504": "tests/test_import.py::"
-             "test_what_the_format_cannot_say_is_located_and_the_difference_reported",
-    "CG505": "tests/test_import.py::"
-             "test_what_the_format_cannot_say_is_located_and_the_difference_reported",
-    "CG506": "tests/test_import.py::test_env_sections_only_some_files_have",
+    # `confgen import` codes are about folders of wrangler files: tests/import_cases/
+    **{code: "tests/test_import_cases.py::"
+             "test_import_case_reports_exactly_the_expected_diagnostics"
+       for code in ("CG501", "CG502", "CG503", "CG504", "CG505", "CG506")},
 }
 
 
