@@ -454,3 +454,29 @@ def test_a_folder_without_wrangler_files_writes_nothing(tmp_path: Path) -> None:
     code, out = run("import", str(tmp_path))
     assert code == 2 and "no wrangler.toml, wrangler.json or wrangler.jsonc" in out
     assert not (tmp_path / "project.toml").exists()
+
+
+def test_queues_an_environment_does_not_have_are_removed_there(tmp_path: Path) -> None:
+    write(tmp_path / "w" / "wrangler.toml", """\
+name = "w"
+main = "i.js"
+compatibility_date = "2025-06-01"
+[[queues.producers]]
+binding = "JOBS"
+queue = "jobs"
+[[queues.consumers]]
+queue = "jobs"
+max_batch_size = 10
+
+[env.dev]
+queues = { producers = [{ binding = "JOBS", queue = "jobs-dev" }] }
+
+[env.bare]
+""")
+    done = importer.run(tmp_path)
+    assert done.ok, done.diagnostics
+    assert {p.state for p in done.pairs} == {EQUAL}
+    w = tomllib.loads((tmp_path / "project.toml").read_text())["workers"]["w"]
+    assert w["env"]["dev"]["queues"] == {
+        "producers": [{"binding": "JOBS", "queue": "jobs-dev"}], "consumers": []}
+    assert w["env"]["bare"]["queues"] == {"producers": [], "consumers": []}

@@ -171,6 +171,11 @@ class _Structurer:
                 if key not in raw and inherited(key):
                     continue
                 mine = self.value(b, w, env, key, raw.get(key, [] if key != "queues" else {}))
+                if key == "queues" and isinstance(mine, dict):
+                    # the manifest merges tables into environments, wrangler does not
+                    # inherit queues at all: say [] for every part the worker has
+                    for part in table.get("queues", {}):
+                        mine.setdefault(part, [])
                 if not same(mine, table.get(key, [] if key != "queues" else {})):
                     out[key] = mine
                     self.origins[where + (key,)] = (o.path, path)
@@ -194,10 +199,8 @@ class _Structurer:
         o = w.original
         where: KeyPath = ("workers", w.name, "env", env, "wrangler", key)
         if key in raw:
-            if inherited(key) and same(raw[key], top.get(key)):
-                return
-            if not inherited(key) and same(raw[key], top.get(key)):
-                return
+            if same(raw[key], top.get(key)):
+                return  # inherited, or written again in every section by the manifest
             out.setdefault("wrangler", {})[key] = raw[key]
             self.origins[where] = (o.path, ("env", env, key))
             return
