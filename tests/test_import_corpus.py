@@ -5,7 +5,8 @@ For each corpus repository, in a scratch copy: `confgen import`, then `confgen v
 (`unstable_readConfig`) of every regenerated file is compared with its reading of the
 original, at the top level and in every environment the original has. Import's verdict must
 be wrangler's: a pair import calls equal reads equal, a pair it calls different reads
-different and carries a CG505 at the original. Every imported original is regenerated from
+different and carries a CG505 at the original (readings compared as `meaning.canonical`
+says: empty lists and tables inside a value are the same as absent ones). Every imported original is regenerated from
 the manifest, and comes back when deleted. Needs `scripts/install-wrangler` (never skips)."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import wrangler_reader as wr
 
 from confgen import importer
 from confgen.generate import generate
+from confgen.importer.meaning import canonical
 from confgen.importer.prove import DIFFERS, EQUAL, EXTRA, NOT_IMPORTED
 from confgen.validate import validate_file
 
@@ -51,7 +53,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
 
 
 def _meaning(config: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if config is None else {k: v for k, v in config.items() if k not in META}
+    """wrangler's reading, where it is and empty lists or tables inside values aside."""
+    if config is None:
+        return None
+    return canonical({k: v for k, v in config.items() if k not in META})
 
 
 @pytest.fixture(scope="module")

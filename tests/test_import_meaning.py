@@ -2,8 +2,9 @@
 
 import proves an import by comparing `meaning(original, env)` with `meaning(generated, env)`.
 That is only a proof if `meaning` says what wrangler's own reader (`unstable_readConfig`)
-says. On every corpus file, at the top level and in every environment: every key `meaning`
-gives has wrangler's value, and every key wrangler sets beyond its defaults is in `meaning`.
+says. On every corpus file, at the top level and in every environment, `meaning` has every
+key of wrangler's reading, with wrangler's value; its defaults file is what the pinned
+wrangler says; and where `meaning` calls two files equal, wrangler reads them equal.
 Needs `scripts/install-wrangler` (never skips)."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,7 @@ import wrangler_tool
 from wrangler_reader import Reading
 
 from confgen.importer import parse
-from confgen.importer.meaning import NOT_INHERITED_KEYS, meaning
+from confgen.importer.meaning import NOT_INHERITED_KEYS, canonical, meaning
 
 pytestmark = pytest.mark.wrangler
 
@@ -55,16 +58,6 @@ def readings(corpus_readings: dict[Path, dict[str | None, Reading]],
     return corpus_readings
 
 
-@pytest.fixture(scope="module")
-def defaults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    folder = tmp_path_factory.mktemp("minimal")
-    (folder / "wrangler.json").write_text(
-        '{"name": "x", "main": "index.js", "compatibility_date": "2025-01-01"}')
-    config = wr.read(folder / "wrangler.json").config
-    assert config is not None
-    return config
-
-
 def _original(path: Path) -> parse.Original:
     rel = path.relative_to(CORPUS)
     read = parse.read(CORPUS / rel.parts[0], "/".join(rel.parts[1:]))
@@ -73,7 +66,7 @@ def _original(path: Path) -> parse.Original:
 
 
 def test_meaning_agrees_with_wranglers_reader_on_every_corpus_file(
-    readings: dict[Path, dict[str | None, Reading]], defaults: dict[str, Any],
+    readings: dict[Path, dict[str | None, Reading]],
 ) -> None:
     checked = 0
     for path, by_env in readings.items():
@@ -82,10 +75,7 @@ def test_meaning_agrees_with_wranglers_reader_on_every_corpus_file(
             assert reading.config is not None, reading.error
             mine = meaning(data, env)
             assert disagreements(mine, reading.config) == [], (path, env)
-            beyond_defaults = {
-                k for k, v in reading.config.items() if k not in META
-                and json.dumps(v, sort_keys=True) != json.dumps(defaults.get(k), sort_keys=True)}
-            assert beyond_defaults <= set(mine), (path, env, beyond_defaults - set(mine))
+            assert set(reading.config) - META <= set(mine), (path, env)
             checked += 1
     assert checked > 100
 
@@ -115,5 +105,42 @@ def test_durable_objects_and_version_metadata_are_not_inherited(tmp_path: Path) 
     assert "version_metadata" not in dev.config
     assert dev.config["migrations"] == top.config["migrations"]  # inherited, as meaning says
     data = json.loads(config.read_text())
-    assert "durable_objects" not in meaning(data, "dev")
+    assert meaning(data, "dev")["durable_objects"] == {}  # wrangler's default, canonical
+    assert "version_metadata" not in meaning(data, "dev")
     assert meaning(data, "dev")["migrations"] == data["migrations"]
+
+
+def test_the_defaults_file_is_what_the_pinned_wrangler_says() -> None:
+    script = Path(__file__).resolve().parent.parent / "scripts" / "wrangler-defaults"
+    proc = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+BASE: dict[str, Any] = {"name": "w", "main": "index.js", "compatibility_date": "2025-01-01"}
+VARIANTS: dict[str, dict[str, Any]] = {
+    "a key set to wrangler's default": {"compatibility_flags": [], "vars": {},
+                                        "jsx_factory": "React.createElement"},
+    "empty parts inside a value": {"queues": {"producers": []}, "triggers": {}},
+    "assets = {} (no default)": {"assets": {}},
+    "crons = [] (removes cron triggers)": {"triggers": {"crons": []}},
+    "a real value": {"vars": {"A": "1"}},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_meaning_calls_files_equal_exactly_when_wrangler_reads_them_equal(
+    variant: str, tmp_path: Path,
+) -> None:
+    base, other = tmp_path / "base" / "wrangler.json", tmp_path / "other" / "wrangler.json"
+    for path, data in ((base, BASE), (other, {**BASE, **VARIANTS[variant]})):
+        path.parent.mkdir()
+        path.write_text(json.dumps(data))
+    a, b = wr.read_many([(base, None), (other, None)])
+    assert a.config is not None and b.config is not None
+    wrangler_equal = canonical({k: v for k, v in a.config.items() if k not in META}) == \
+        canonical({k: v for k, v in b.config.items() if k not in META})
+    meaning_equal = meaning(json.loads(base.read_text()), None) == \
+        meaning(json.loads(other.read_text()), None)
+    assert meaning_equal == wrangler_equal
+    assert meaning_equal == variant.startswith(("a key set", "empty parts"))
