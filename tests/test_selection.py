@@ -5,6 +5,7 @@ diagnostics as `CODE LINE:COLUMN` lines."""
 from __future__ import annotations
 
 import shlex
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,8 @@ def positions(file: Path) -> set[tuple[str, int, int]]:
 
 def chosen(options: str) -> Selection:
     args = shlex.split(options)
-    select = [v for k, v in zip(args, args[1:]) if k == "--select"]
-    ignore = [v for k, v in zip(args, args[1:]) if k == "--ignore"]
+    select = [v for k, v in pairwise(args) if k == "--select"]
+    ignore = [v for k, v in pairwise(args) if k == "--ignore"]
     return Selection(selection.codes(select) if select else None, selection.codes(ignore))
 
 
