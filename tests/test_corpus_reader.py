@@ -9,7 +9,6 @@ wrangler's warnings and errors. Needs `scripts/install-wrangler` (never skips)."
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,8 @@ import json5
 import pytest
 import wrangler_reader as wr
 from wrangler_reader import Reading
+
+from confgen.compat import tomllib
 
 pytestmark = pytest.mark.wrangler
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from click.testing import CliRunner
 
 from confgen import importer
 from confgen.cli import main
+from confgen.compat import tomllib
 from confgen.generate import generate
 from confgen.importer.prove import DIFFERS, EQUAL, EXTRA
 from confgen.validate import validate_file

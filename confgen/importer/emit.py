@@ -8,12 +8,12 @@ the data (checked here).
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 import tomlkit
 from tomlkit.items import Array, InlineTable, Item, Table
 
+from confgen.compat import tomllib
 from confgen.diagnostics import KeyPath
 
 INLINE_WIDTH = 80

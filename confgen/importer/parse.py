@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from confgen import sourcemap
+from confgen.compat import tomllib
 from confgen.diagnostics import Diagnostic, KeyPath
 
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
