@@ -416,7 +416,11 @@ def test_odd_shapes_are_located_not_tracebacks(tmp_path: Path) -> None:
     write(tmp_path / "b" / "wrangler.json", '{\n  "name": "b",\n  "env": {"dev": 3}\n}')
     write(tmp_path / "c" / "wrangler.json", '[1, 2]')
     write(tmp_path / "d" / "wrangler.jsonc", '{"name": "d", /* unclosed')
+    write(tmp_path / "e" / "wrangler.json", '{"name": "e", "main": "i.js", "compatibility_date":'
+          ' "2025-01-01",\n "placement": null,\n "limits": {"cpu_ms": 1e400}}')
     done = importer.run(tmp_path)
+    assert ("CG504", "e/wrangler.json", 2) in codes(done)  # TOML has no null
+    assert ("CG504", "e/wrangler.json", 3) in codes(done)  # nor does wrangler read inf
     assert ("CG501", "b/wrangler.json", 3) in codes(done)
     assert ("CG501", "c/wrangler.json", 1) in codes(done)
     assert any(c == "CG501" and f == "d/wrangler.jsonc" for c, f, _ in codes(done))

@@ -97,9 +97,31 @@ def _origin(draft: Draft, target: KeyPath) -> tuple[str, KeyPath] | None:
     return None
 
 
+def _nulls(value: Any, path: KeyPath) -> list[KeyPath]:
+    if value is None:
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _nulls(v, path + (k,))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _nulls(v, path + (i,))]
+    return []
+
+
+def _left_out(draft: Draft, target: KeyPath, reason: str) -> Diagnostic:
+    origin = _origin(draft, target)
+    file, key = origin if origin else ("project.toml", ())
+    original = next((o for o in draft.workers.values() if o.path == file), None)
+    line = original.line(key) if original else 1
+    shown = format_path(key) + ": " if key else ""
+    return Diagnostic(file, line, 1, "CG504", f"{shown}{reason}; left out")
+
+
 def fit(draft: Draft) -> list[Diagnostic]:
     """Leave out what confgen rejects, in place; returns the CG504s (and unlocated ones)."""
     found: list[Diagnostic] = []
+    for target in sorted(_nulls(draft.data, ()), key=_order, reverse=True):
+        found.append(_left_out(draft, target, "null, which TOML (the manifest) cannot hold"))
+        _remove(draft.data, draft.origins, target)
     for _ in range(MAX_ROUNDS):
         problems = errors(draft.data)
         if not problems:
@@ -112,15 +134,10 @@ def fit(draft: Draft) -> list[Diagnostic]:
         progressed = False
         for target in sorted(kept, key=_order, reverse=True):
             issue = targets[target]
-            origin = _origin(draft, target)
+            found.append(_left_out(draft, target, "the manifest format rejects it "
+                                   f"({issue.code}: {issue.message})"))
             if _remove(draft.data, draft.origins, target):
                 progressed = True
-            file, key = origin if origin else ("project.toml", ())
-            original = next((o for o in draft.workers.values() if o.path == file), None)
-            line = original.line(key) if original else 1
-            shown = format_path(key) + ": " if key else ""
-            found.append(Diagnostic(file, line, 1, "CG504", f"{shown}the manifest format "
-                                    f"rejects it ({issue.code}: {issue.message}); left out"))
         if not progressed:
             break
     for issue in errors(draft.data):
