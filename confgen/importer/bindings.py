@@ -31,10 +31,16 @@ RESOURCE_KINDS = {
 REFERENCE_KINDS = {"services": "service", "tail_consumers": "tailConsumer"}
 
 
+def _json(value: Any) -> str:
+    try:
+        return json.dumps(value, sort_keys=True, default=repr)
+    except TypeError:  # keys of mixed types cannot be sorted
+        return json.dumps(value, default=repr)
+
+
 def same(a: Any, b: Any) -> bool:
     """Equal as wrangler sees values: JSON-equal, so `1`, `1.0` and `true` differ."""
-    return json.dumps(a, sort_keys=True, default=repr) == json.dumps(b, sort_keys=True,
-                                                                     default=repr)
+    return _json(a) == _json(b)
 
 
 def allowed(definition: str) -> frozenset[str]:
@@ -99,7 +105,8 @@ class Bindings:
 
     @staticmethod
     def _signature(profile: dict[Ctx, Any]) -> str:
-        return json.dumps(sorted(((c or ""), v) for c, v in profile.items()), default=str)
+        return json.dumps(sorted(([c or "", v] for c, v in profile.items()),
+                                 key=lambda cv: str(cv[0])), default=repr)
 
     def plan(self) -> None:
         """Decide the shared resources and the dispatch namespaces, before any mapping."""

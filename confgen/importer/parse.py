@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from confgen import sourcemap
+from confgen import load, sourcemap
 from confgen.compat import tomllib
 from confgen.diagnostics import Diagnostic, KeyPath
 
@@ -207,6 +207,8 @@ def read(root: Path, rel: str) -> Original | Diagnostic:
     """The file, or a CG501 saying why it cannot be imported."""
     found = _read(root, rel)
     if isinstance(found, Original):
+        if load.depth(found.data) > load.MAX_DEPTH:
+            return _syntax_error(rel, f"nested deeper than {load.MAX_DEPTH} levels", 1, 1)
         return _shape(rel, found.data, found.positions) or found
     return found
 

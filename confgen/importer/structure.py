@@ -171,10 +171,12 @@ class _Structurer:
                 if key not in raw and inherited(key):
                     continue
                 mine = self.value(b, w, env, key, raw.get(key, [] if key != "queues" else {}))
-                if key == "queues" and isinstance(mine, dict):
+                worker_queues = table.get("queues")
+                if key == "queues" and isinstance(mine, dict) \
+                        and isinstance(worker_queues, dict):
                     # the manifest merges tables into environments, wrangler does not
                     # inherit queues at all: say [] for every part the worker has
-                    for part in table.get("queues", {}):
+                    for part in worker_queues:
                         mine.setdefault(part, [])
                 if not same(mine, table.get(key, [] if key != "queues" else {})):
                     out[key] = mine
@@ -230,11 +232,12 @@ class _Structurer:
         return {e: hints[e] for e in envs}
 
     def account(self, chosen: dict[str, Original]) -> str | None:
-        ids = {o.data.get("account_id") for o in chosen.values()}
+        ids = [o.data.get("account_id") for o in chosen.values()]
         env_ids = [(o, e, s.get("account_id")) for o in chosen.values()
                    for e, s in (o.data.get("env") or {}).items()
                    if isinstance(s, dict) and "account_id" in s]
-        common = next(iter(ids)) if len(ids) == 1 else None
+        common = ids[0] if ids and isinstance(ids[0], str) \
+            and all(same(i, ids[0]) for i in ids) else None
         for o in chosen.values():
             if "account_id" in o.data and common is None:
                 self.problem(o, ("account_id",), "CG504", "account_id differs between files "
