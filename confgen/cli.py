@@ -359,7 +359,22 @@ def graph(manifest: Path | None, fmt: str) -> None:
     click.echo(RENDERERS[fmt](project), nl=False)
 
 
-@main.command("import")
+EXAMPLES_IMPORT = """
+\b
+Examples:
+  confgen import                       # the wrangler files under this folder
+  confgen import apps --format json    # the table and diagnostics as data
+  confgen import --force               # replace an existing project.toml
+
+\b
+Exit codes: 0 every file proven equal, 1 differences or keys the format
+cannot say (project.toml and confgen.lock are written anyway), 2 usage
+(not a folder, no wrangler files, a manifest already there).
+See docs/import.md.
+"""
+
+
+@main.command("import", epilog=EXAMPLES_IMPORT)
 @click.argument("folder", default=".", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace an existing project.toml and confgen.lock.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
