@@ -144,8 +144,8 @@ _ALL = (
        "another confgen run holds the folder; nothing more was written."),
     _e("CG421", "output-io", "An output could not be read, rendered or written."),
     _e("CG501", "import-unreadable", "`confgen import`: a wrangler file could not be read or "
-       "parsed (or is a symlink leading out of the folder); it is not imported, the others "
-       "are."),
+       "parsed, or is a symbolic link (confgen writes only regular files); it is not imported, "
+       "the others are."),
     _e("CG502", "import-two-configs", "`confgen import`: a folder holds two wrangler files; "
        "wrangler reads only the first of wrangler.json, wrangler.jsonc, wrangler.toml, and so "
        "does import. Remove the other."),

@@ -484,3 +484,11 @@ queues = { producers = [{ binding = "JOBS", queue = "jobs-dev" }] }
     assert w["env"]["dev"]["queues"] == {
         "producers": [{"binding": "JOBS", "queue": "jobs-dev"}], "consumers": []}
     assert w["env"]["bare"]["queues"] == {"producers": [], "consumers": []}
+
+
+def test_a_linked_wrangler_file_inside_the_folder_is_not_imported(fleet: Path) -> None:
+    # generate would refuse to write through the link (CG416), so import does not adopt it
+    os.symlink(fleet / "tail" / "wrangler.toml", fleet / "apps" / "wrangler.toml")
+    done = importer.run(fleet)
+    assert ("CG501", "apps/wrangler.toml", 1) in codes(done)
+    assert generate(fleet / "project.toml").ok

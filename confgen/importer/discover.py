@@ -1,7 +1,7 @@
 """Import stage 1: find the wrangler files under a folder.
 
-Skips `node_modules`, `.wrangler` and every dot folder, never follows a symlink out of the
-folder, and reports a folder that holds two wrangler files (wrangler reads only the first of
+Skips `node_modules`, `.wrangler` and every dot folder, follows no symlink (a linked wrangler
+file is reported: confgen writes only regular files), and reports a folder that holds two wrangler files (wrangler reads only the first of
 wrangler.json, wrangler.jsonc, wrangler.toml, so import takes that one too).
 """
 
@@ -40,9 +40,10 @@ def find(folder: Path) -> Found:
             continue
         first = present[0]
         rel = (here / first).relative_to(root).as_posix()
-        if not _inside(here / first, root) or not (here / first).is_file():
-            problems.append(Diagnostic(rel, 1, 1, "CG501", "a symlink to a file outside the "
-                                       "imported folder, or not a file; not imported"))
+        if (here / first).is_symlink() or not (here / first).is_file():
+            problems.append(Diagnostic(rel, 1, 1, "CG501", "a symbolic link or not a regular "
+                                       "file: confgen writes only regular files inside the "
+                                       "folder, so it is not imported"))
             continue
         files.append(rel)
         for other in present[1:]:
