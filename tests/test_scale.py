@@ -117,3 +117,16 @@ def test_the_counter_catches_a_quadratic_pass(fleets: dict[int, Loaded]) -> None
     counts = {n: lines_run(lambda p=resolve.build(f.data): scan_per_worker(p),  # type: ignore[misc]
                            under=here) for n, f in fleets.items()}
     assert counts[LARGE] / counts[SMALL] > LINEAR
+
+
+def test_a_chain_of_thousands_of_bindings_is_no_recursion_error() -> None:
+    """w0 binds w1 binds w2 ... : depth-first search deeper than Python's recursion limit."""
+    from confgen.rules.graph import find_cycles
+
+    n = sys.getrecursionlimit() * 3
+    chain: dict[str, dict[str, tuple[str, ...]]] = {
+        f"w{i:05d}": {f"w{i + 1:05d}": ()} for i in range(n - 1)}
+    chain[f"w{n - 1:05d}"] = {}
+    assert find_cycles(chain) == []
+    chain[f"w{n - 1:05d}"] = {"w00000": ()}
+    assert find_cycles(chain) == [[f"w{i:05d}" for i in range(n)]]
