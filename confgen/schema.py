@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime
 import json
 import math
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -27,6 +28,30 @@ def schema_text() -> str:
 def schema() -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(schema_text())
     return loaded
+
+
+@cache
+def _compiled() -> Callable[[Any], bool] | None:
+    """The schema as plain Python checks, or None if it uses what they cannot check."""
+    from confgen.schema_fast import Unsupported, compile_schema
+
+    try:
+        return compile_schema(schema())
+    except (Unsupported, re.error):
+        return None
+
+
+def passes(data: Any) -> bool:
+    """True only when jsonschema would find nothing wrong (False may mean: ask it)."""
+    from confgen.schema_fast import Unsure
+
+    compiled = _compiled()
+    if compiled is None:
+        return False
+    try:
+        return compiled(data)
+    except Unsure:
+        return False
 
 
 @cache
@@ -153,6 +178,8 @@ def _non_finite(data: object, path: KeyPath = ()) -> Iterator[Issue]:
 
 def check(data: dict[str, Any]) -> list[Issue]:
     issues: list[Issue] = list(_non_finite(data))
+    if passes(data):  # the common case, without loading jsonschema at all
+        return issues
     for error in _validator().iter_errors(data):
         issues.extend(_issues(error))
     return issues
