@@ -23,7 +23,8 @@ DIFF_SHOWS = frozenset({"CG411", "CG412", "CG414"})  # what --diff prints as a d
 
 manifest_option = click.option(
     "--manifest", "manifest", default="project.toml", show_default=True,
-    type=click.Path(dir_okay=True, path_type=Path), help="The manifest to read.")
+    type=click.Path(dir_okay=True, readable=False, path_type=Path),
+    help="The manifest to read.")
 format_option = click.option(
     "--format", "fmt", type=click.Choice(sorted(report.FORMATTERS)), default="text",
     show_default=True, help="How to print diagnostics.")
@@ -116,13 +117,19 @@ def generate(manifest: Path, fmt: str, check: bool, show_diff: bool, force: bool
         return
     shown = sorted(as_given(manifest, done.diagnostics))
     if show_diff:
-        click.echo(write.unified_diff(list(done.entries)), nl=False)
+        # Paths relative to the current folder, so `git apply` works from there.
+        folder = os.path.relpath(manifest.parent if manifest.parent.parts else ".")
+        prefix = "" if folder == "." or folder.startswith("..") else Path(folder).as_posix() + "/"
+        click.echo(write.unified_diff(done.entries, prefix), nl=False)
         shown = [d for d in shown if d.code not in DIFF_SHOWS]
     emit(shown, fmt)
     if fmt == "text" and not check and not show_diff and done.ok:
-        for path in done.written:
-            click.echo(f"wrote {path}", err=True)
-        if not done.written:
+        shown_paths = as_given(manifest, [Diagnostic(p, 1, 1, "CG411", "") for p in
+                                          done.written + done.removed])
+        for verb, path in zip(["wrote"] * len(done.written) + ["removed"] * len(done.removed),
+                              (d.file for d in shown_paths)):
+            click.echo(f"{verb} {path}", err=True)
+        if not done.written and not done.removed:
             click.echo("all outputs current", err=True)
     sys.exit(EXIT_OK if done.ok else EXIT_FAIL)
 
@@ -160,7 +167,7 @@ def route(url: str, env: str | None, manifest: Path, fmt: str) -> None:
                    f"(declared: {', '.join(project.env_names) or 'none'})")
     try:
         found = explain(project, url, env)
-    except ValueError as exc:  # urllib's verdict on a malformed URL
+    except ValueError as exc:  # not a URL a browser would send (confgen.urls)
         fail_usage(f"{url!r} is not a URL: {exc}")
         return
     click.echo(json.dumps(found.as_dict(), indent=2) if fmt == "json" else as_text(found))

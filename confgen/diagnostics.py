@@ -107,8 +107,14 @@ _ALL = (
     _e("CG326", "domain-binding-ambiguous", "`binding` was omitted and the api worker binds "
        "that service not exactly once."),
     _e("CG327", "domains-worker", "[domains].worker must be a worker of this manifest."),
-    _e("CG401", "output-collision", "Two generated outputs would be written to one path."),
+    _e("CG401", "output-collision", "Two generated outputs would be written to one path, or "
+       "one output's path is a folder another output needs."),
     _e("CG402", "output-outside", "An output path leaves the manifest's folder."),
+    _e("CG403", "output-path-unportable", "An output path names a folder (trailing slash) or a "
+       "file some platform cannot create: Windows' reserved names (con, nul.json, ...) and "
+       "characters (`:` `*` `?` ...)."),
+    _w("CG404", "main-outside", "A worker's `main` lies outside the manifest's folder, where "
+       "confgen's checks do not reach."),
     _e("CG411", "output-stale", "A generated file differs from what the manifest gives; run "
        "`confgen generate`."),
     _e("CG412", "output-missing", "A generated file is missing; run `confgen generate`."),
@@ -119,6 +125,19 @@ _ALL = (
     _e("CG415", "conflicting-wrangler-file", "A wrangler file a person wrote sits beside a "
        "generated one; wrangler silently reads the first of wrangler.json, wrangler.jsonc, "
        "wrangler.toml."),
+    _e("CG416", "output-not-regular", "At an output path, or on its way, is something confgen "
+       "does not write through: a symbolic link leaving the manifest's folder, a link as the "
+       "file itself, a folder, a FIFO or a device. Nothing is written."),
+    _e("CG417", "lock-invalid", "The manifest's lock (confgen.lock) cannot be trusted: it does "
+       "not parse (merge-conflict markers included), belongs to another manifest, or lists a "
+       "path that is not inside the folder. Nothing is written until it is fixed."),
+    _w("CG418", "lock-entry-ignored", "The lock lists a path that confgen will not touch (not "
+       "a file confgen generates, the manifest, or behind a link); it is left alone and the "
+       "entry dropped."),
+    _w("CG419", "leftover-temporary-file", "A temporary file left by an interrupted run; "
+       "`confgen generate` removes it."),
+    _e("CG420", "concurrent-run", "Another process changed an output during the run, or "
+       "another confgen run holds the folder; nothing more was written."),
     _e("CG421", "output-io", "An output could not be read, rendered or written."),
 )
 

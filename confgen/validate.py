@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from confgen import load, resolve, rules, schema
+from confgen import load, placement, resolve, rules, schema
 from confgen.diagnostics import Diagnostic, Issue, Severity, format_path
 from confgen.model import Project
 
@@ -54,4 +54,13 @@ def validate_text(raw: bytes, file: str = "project.toml", root: Path = Path(".")
 
 
 def validate_file(path: Path, display: str | None = None) -> Result:
-    return validate_text(load.read(path), display or str(path), path.resolve().parent)
+    """validate_text, then where the manifest's paths land on the real filesystem."""
+    from confgen.fs import manifest_root
+
+    root = manifest_root(path)
+    result = validate_text(load.read(path), display or str(path), root)
+    if result.project is None or result.loaded is None:
+        return result
+    found = locate(result.loaded, placement.check(result.project, root))
+    return Result(tuple(sorted(set(result.diagnostics + found))), result.project,
+                  result.loaded)
