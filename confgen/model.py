@@ -169,7 +169,7 @@ class Worker:
     def configs(self) -> tuple[Config, ...]:
         return (self.top, *self.envs)
 
-    @property
+    @cached_property
     def output(self) -> str:
         return str(PurePosixPath(self.dir) / f"wrangler.{self.format}")
 

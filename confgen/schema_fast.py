@@ -139,9 +139,7 @@ class _Compiler:
                 if sub is not None:
                     if not sub(value):
                         return False
-                elif closed:
-                    return False
-                elif extra_check is not None and not extra_check(value):
+                elif closed or extra_check is not None and not extra_check(value):
                     return False
                 if names is not None and not names(key):
                     return False

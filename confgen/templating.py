@@ -15,16 +15,38 @@ from confgen.resources import data_dir
 _LINE_BREAKERS = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
+# The C encoder, built once: json.dumps builds a new encoder per call, and with `indent`
+# it falls back to the pure-Python one (most of a large fleet's render time).
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
+_STRING = json.encoder.encode_basestring  # C, non-ASCII kept as is
+
+
+def _pretty(value: Any, pad: str) -> str:
+    """Exactly json.dumps(value, indent=2) with every line after the first shifted right by
+    `pad`, built from the C encoder's one-line pieces."""
+    if isinstance(value, str):
+        return str(_STRING(value))
+    if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+        inner = pad + "  "
+        items = [inner + _STRING(k) + ": " + _pretty(v, inner) for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, (list, tuple)) and value:
+        inner = pad + "  "
+        return "[\n" + ",\n".join(inner + _pretty(v, inner) for v in value) + "\n" + pad + "]"
+    if isinstance(value, dict) and value:  # keys json.dumps would convert: let it
+        return json.dumps(value, ensure_ascii=False, indent=2,
+                          allow_nan=False).replace("\n", "\n" + pad)
+    return _ONE_LINE(value)
+
+
 def json_value(value: Any, indent: int | None = None) -> str:
     """A JSON literal; non-ASCII kept as is (but U+2028/9, which some parsers treat as
     line ends), so the file reads like the manifest. With `indent`, pretty-printed with
     every continuation line shifted right by that many spaces."""
-    text = json.dumps(value, ensure_ascii=False, indent=2 if indent is not None else None,
-                      allow_nan=False)
-    text = _LINE_BREAKERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    if indent:
-        text = text.replace("\n", "\n" + " " * indent)
-    return text
+    text = _ONE_LINE(value) if indent is None else _pretty(value, " " * indent)
+    return _LINE_BREAKERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def toml_value(value: Any) -> str:
@@ -63,9 +85,12 @@ def toml_block(value: Any) -> str:
     return toml_value(value)
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+
+
 def toml_key(key: str) -> str:
     """A TOML key: bare when it can be, quoted otherwise."""
-    if key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key):
+    if _BARE_KEY.match(key):
         return key
     return toml_string(key)
 
