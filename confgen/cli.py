@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -61,6 +62,11 @@ def fail_usage(message: str) -> None:
 @click.version_option(package_name="confgen")
 def main() -> None:
     """Validate and compile a Cloudflare Workers platform manifest (project.toml)."""
+    # One short run that builds a large acyclic model: the cycle collector only rescans it
+    # (a third of the model and render time on 1,000 workers) and finds next to nothing.
+    if gc.isenabled():
+        gc.disable()
+        click.get_current_context().call_on_close(gc.enable)  # in-process callers get it back
 
 
 @main.command()
