@@ -105,7 +105,7 @@ def manifest(n: int) -> str:
                                  for t in targets)
             lines.append(f"services = [{services}]")
         if pos > 1:
-            lines.append(f'dispatch_namespaces = [{{ namespace = "fleet" }}]')
+            lines.append('dispatch_namespaces = [{ namespace = "fleet" }]')
         if i in producers:
             lines.append(f'queues = {{ producers = [{{ resource = "q{producers[i]}" }}] }}')
         if i in consumers:
@@ -133,9 +133,9 @@ def manifest(n: int) -> str:
         out.append(f"[workers.{name}]")
         out.append('deploy = "namespace"')
         out += [f'kv_namespaces = [{{ resource = "kv{i % kv_count}" }}]',
-                f'dispatch_namespaces = [{{ namespace = "fleet" }}]',
+                'dispatch_namespaces = [{ namespace = "fleet" }]',
                 f'vars = {{ WORKER = "{name}", SHARD = {i % 16} }}',
-                f'secrets = ["DATABASE_URL"]']
+                'secrets = ["DATABASE_URL"]']
         if i % 3 == 0:
             out.append(f'd1_databases = [{{ resource = "db{i % d1_count}" }}]')
         if i % 7 == 0:

@@ -21,6 +21,7 @@ import shutil
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 from fleet import write_fleet
@@ -88,7 +89,7 @@ def fleets(root: Path, sizes: tuple[int, ...]) -> str:
     head = ["workers", "validate", "CPU", "fresh generate", "CPU", "--check", "CPU",
             "peak RSS"]
     out = table(head, rows)
-    pairs = [(a, b) for a, b in zip(sizes, sizes[1:])]
+    pairs = list(pairwise(sizes))
     if pairs:
         growth = []
         for a, b in pairs:
@@ -107,6 +108,7 @@ def wrangler_total(root: Path) -> tuple[float, int] | None:
 
     if not wrangler_tool.available():
         return None
+    root.mkdir()
     manifest = bundled_copy(root)
     import tomllib
 
@@ -175,8 +177,9 @@ def main() -> None:
         startup_table, ours = startup(root / "bundled")
         print(f"Python {sys.version.split()[0]}; whole processes, median of paired runs\n")
         print(startup_table, "\n", flush=True)
-        print(f"Generated fleets (benchmarks/fleet.py): N workers x 3 environments\n")
-        print(fleets(root, sizes), "\n", flush=True)
+        if sizes:
+            print("Generated fleets (benchmarks/fleet.py): N workers x 3 environments\n")
+            print(fleets(root, sizes), "\n", flush=True)
         if not args.no_others:
             print(others(root, ours), flush=True)
     print(f"\n(benchmark took {time.perf_counter() - started:.0f} s)")

@@ -114,8 +114,10 @@ def test_the_counter_catches_a_quadratic_pass(fleets: dict[int, Loaded]) -> None
             next(x for x in project.workers if x.name == w.name)
 
     here = str(Path(__file__).parent)
-    counts = {n: lines_run(lambda p=resolve.build(f.data): scan_per_worker(p),  # type: ignore[misc]
-                           under=here) for n, f in fleets.items()}
+    counts = {}
+    for n, fleet in fleets.items():
+        project = resolve.build(fleet.data)
+        counts[n] = lines_run(lambda p=project: scan_per_worker(p), under=here)  # type: ignore[misc]
     assert counts[LARGE] / counts[SMALL] > LINEAR
 
 
