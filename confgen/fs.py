@@ -15,7 +15,6 @@ import errno
 import fcntl
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Iterator
@@ -214,7 +213,7 @@ class Tree:
         folder = self._open_folder(rel, create=True)
         assert folder is not None
         name = rel.rpartition("/")[2]
-        temp = f".{name}.{secrets.token_hex(4)}{_TEMP}"
+        temp = f".{name}.{os.urandom(4).hex()}{_TEMP}"  # secrets.token_hex, without its imports
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
                          | os.O_CLOEXEC, 0o644, dir_fd=folder)

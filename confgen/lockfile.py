@@ -14,7 +14,6 @@ half-way leaves files the next run still recognises as confgen's.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -34,6 +33,8 @@ def lock_name(manifest: str) -> str:
 
 
 def sha256(data: bytes) -> str:
+    import hashlib  # deferred: validate imports this module for lock_name only
+
     return hashlib.sha256(data).hexdigest()
 
 
