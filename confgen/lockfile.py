@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from confgen.paths import normalise
 
@@ -55,7 +56,7 @@ class Lock:
     def owns(self, path: str, digest: str) -> bool:
         return digest in (self.outputs.get(path), self.previous.get(path))
 
-    @property
+    @cached_property  # asked once per output: built once
     def paths(self) -> set[str]:
         return set(self.outputs) | set(self.previous)
 
