@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import confgen
-from confgen import render, resolve, rules, schema, wrangler
+from confgen import fs, lockfile, render, resolve, rules, schema, wrangler, write
 from confgen.load import Loaded, parse
 from confgen.model import Project
 from confgen.validate import validate_loaded
@@ -95,12 +95,21 @@ def _stages(data: dict[str, Any], project: Project) -> dict[str, Callable[[], An
     return stages
 
 
-def test_no_stage_grows_faster_than_the_fleet(fleets: dict[int, Loaded]) -> None:
+def test_no_stage_grows_faster_than_the_fleet(fleets: dict[int, Loaded],
+                                              tmp_path: Path) -> None:
     work: dict[str, dict[int, int]] = {}
     for n, fleet in fleets.items():
         project = resolve.build(fleet.data)
-        for name, stage in _stages(fleet.data, project).items():
+        stages = _stages(fleet.data, project)
+        # The disk side, against a lock that lists every output: nothing on disk yet.
+        outputs = render.render_all(project)
+        lock = lockfile.Lock(outputs={path: "0" * 64 for path in outputs})
+        tree = fs.Tree.open(tmp_path)
+        stages["compare with the disk"] = lambda t=tree, o=outputs, k=lock: (  # type: ignore[misc]
+            write.compare(t, o, k, "project.toml"), write.conflicting_configs(t, o, k))
+        for name, stage in stages.items():
             work.setdefault(name, {})[n] = lines_run(stage)
+        tree.close()
     ratios = {name: counts[LARGE] / max(counts[SMALL], 1) for name, counts in work.items()}
     too_much = {name: f"{r:.1f}x" for name, r in ratios.items() if r > LINEAR}
     assert too_much == {}, f"work at {LARGE} vs {SMALL} workers: {too_much}"
