@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from confgen import fs, lockfile, write
+from confgen import fs, lockfile, selection, write
 from confgen.diagnostics import Diagnostic, Severity
 from confgen.render import RenderError, render_all, verify
+from confgen.selection import EVERYTHING, Selection
 from confgen.validate import Result, validate_file
 
 LOCK_TIMEOUT = float(os.environ.get("CONFGEN_LOCK_TIMEOUT", "30"))  # seconds to wait for a run
@@ -26,6 +27,7 @@ class Generated:
     entries: tuple[write.Entry, ...] = ()
     written: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    suppressed: tuple[Diagnostic, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -78,10 +80,22 @@ def _compare(tree: fs.Tree, result: Result, manifest: Path) -> tuple[write.Disk,
     return disk, write.conflicting_configs(tree, outputs, lock) + list(disk.problems)
 
 
-def _run(manifest: Path, exclusive: bool, force: bool, writing: bool) -> Generated:
-    result = validate_file(manifest)
+def _run(manifest: Path, exclusive: bool, force: bool, writing: bool,
+         chosen: Selection) -> Generated:
+    result = validate_file(manifest, chosen=chosen)
     if result.errors or result.project is None:
-        return Generated(result.diagnostics)
+        return Generated(result.diagnostics, suppressed=result.suppressed)
+    done = _write_stage(manifest, result, exclusive, force, writing)
+    # What the write stage found goes through the same selection (CG418, CG419...).
+    picked = selection.apply(done.diagnostics, str(manifest), None,
+                             chosen.merged(result.loaded.data.get("lint") if result.loaded
+                                           else None))
+    return replace(done, diagnostics=picked.kept,
+                   suppressed=result.suppressed + picked.suppressed)
+
+
+def _write_stage(manifest: Path, result: Result, exclusive: bool, force: bool,
+                 writing: bool) -> Generated:
     found: list[Diagnostic] = []
     entries: tuple[write.Entry, ...] = ()
     try:
@@ -125,11 +139,11 @@ def _done(result: Result, problems: list[Diagnostic], entries: tuple[write.Entry
                      applied.written if applied else (), applied.removed if applied else ())
 
 
-def check(manifest: Path) -> Generated:
+def check(manifest: Path, chosen: Selection = EVERYTHING) -> Generated:
     """Write nothing; every output that is not current is a diagnostic."""
-    return _run(manifest, exclusive=False, force=False, writing=False)
+    return _run(manifest, exclusive=False, force=False, writing=False, chosen=chosen)
 
 
-def generate(manifest: Path, force: bool = False) -> Generated:
+def generate(manifest: Path, force: bool = False, chosen: Selection = EVERYTHING) -> Generated:
     """Write every output that changed, unless anything at all is wrong."""
-    return _run(manifest, exclusive=True, force=force, writing=True)
+    return _run(manifest, exclusive=True, force=force, writing=True, chosen=chosen)

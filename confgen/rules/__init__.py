@@ -10,6 +10,7 @@ from confgen.rules import (
     bindings,
     domains,
     graph,
+    lint,
     outputs,
     references,
     router,
@@ -28,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     *router.RULES,
     *domains.RULES,
     *outputs.RULES,
+    *lint.RULES,
 )
 
 

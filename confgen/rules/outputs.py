@@ -51,7 +51,8 @@ def output_locations(project: Project) -> Iterator[Issue]:
             yield Issue("CG402", where, f"{what} would be written to {path!r}, which is not "
                         "a file inside the manifest's folder")
             continue
-        reason = unportable(path) or _reserved_for_others(norm)
+        reason = unportable(path) or (None if norm.lower() in claimed
+                                      else _reserved_for_others(norm))
         if reason is not None:
             yield Issue("CG403", where, f"{what} would be written to {path!r}: {reason}")
             continue
