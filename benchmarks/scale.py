@@ -101,8 +101,8 @@ def fleets(root: Path, sizes: tuple[int, ...]) -> str:
     return out
 
 
-def wrangler_total(root: Path) -> tuple[float, int] | None:
-    """Seconds for `wrangler deploy --dry-run` over every worker x environment."""
+def wrangler_total(root: Path) -> tuple[float, float, int] | None:
+    """Wall and CPU seconds for `wrangler deploy --dry-run` over every worker x environment."""
     sys.path.insert(0, str(REPO / "tests"))
     import wrangler_tool
 
@@ -114,7 +114,7 @@ def wrangler_total(root: Path) -> tuple[float, int] | None:
 
     data = tomllib.loads(manifest.read_text())
     envs = [None, *sorted(data.get("environments", {}))]
-    total = 0.0
+    total = cpu = 0.0
     count = 0
     for name, raw in sorted(data["workers"].items()):
         config = root / "workers" / name / "wrangler.jsonc"
@@ -130,8 +130,9 @@ def wrangler_total(root: Path) -> tuple[float, int] | None:
             if sample.returncode != 0:
                 raise SystemExit(f"wrangler dry-run failed: {' '.join(args)}")
             total += sample.wall
+            cpu += sample.cpu
             count += 1
-    return total, count
+    return total, cpu, count
 
 
 def check_jsonschema(manifest: Path) -> Paired | None:
@@ -147,20 +148,22 @@ def others(root: Path, ours: dict[str, Paired]) -> str:
     rows = []
     found = wrangler_total(root / "wrangler")
     if found is None:
-        rows.append(["wrangler deploy --dry-run", "not installed (make wrangler)", "", ""])
+        rows.append(["wrangler deploy --dry-run", "not installed (make wrangler)", "", "", ""])
     else:
-        total, count = found
-        rows.append([f"wrangler deploy --dry-run, {count} worker x env", ms(total),
-                     f"{total / check.wall:,.0f}x", f"{total / val.wall:,.0f}x"])
+        total, cpu, count = found
+        rows.append([f"wrangler deploy --dry-run, {count} worker x env", ms(total), ms(cpu),
+                     f"{total / check.wall:,.0f}x ({cpu / check.cpu:,.0f}x)",
+                     f"{total / val.wall:,.0f}x ({cpu / val.cpu:,.0f}x)"])
     (root / "cj").mkdir()
     cj = check_jsonschema(bundled_copy(root / "cj"))
     if cj is None:
-        rows.append(["check-jsonschema (schema only)", "not installed", "", ""])
+        rows.append(["check-jsonschema (schema only)", "not installed", "", "", ""])
     else:
-        rows.append(["check-jsonschema (schema only)", ms(cj.wall), f"{cj.wall / check.wall:.1f}x",
-                     f"{cj.wall / val.wall:.1f}x"])
-    head = ["the same check by another tool (bundled)", "wall", "/ confgen --check",
-            "/ confgen validate"]
+        rows.append(["check-jsonschema (schema only)", ms(cj.wall), ms(cj.cpu),
+                     f"{cj.wall / check.wall:.1f}x ({cj.cpu / check.cpu:.1f}x)",
+                     f"{cj.wall / val.wall:.1f}x ({cj.cpu / val.cpu:.1f}x)"])
+    head = ["the same check by another tool (bundled)", "wall", "CPU",
+            "/ confgen --check (CPU)", "/ confgen validate (CPU)"]
     return table(head, rows)
 
 
