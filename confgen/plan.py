@@ -77,16 +77,19 @@ def _namespace_readers(project: Project) -> list[str]:
         for c in w.envs))
 
 
-def _reaches(needs: dict[str, set[str]], start: str, goal: str) -> bool:
-    seen, todo = set(), [start]
+def _needing(needs: dict[str, set[str]], target: str) -> set[str]:
+    """Every worker that needs `target` deployed first, directly or through others."""
+    callers: dict[str, set[str]] = {w: set() for w in needs}
+    for w, deps in needs.items():
+        for d in deps:
+            callers[d].add(w)
+    found: set[str] = {target}
+    todo = [target]
     while todo:
-        here = todo.pop()
-        if here == goal:
-            return True
-        if here not in seen:
-            seen.add(here)
-            todo.extend(needs[here])
-    return False
+        for caller in callers[todo.pop()] - found:
+            found.add(caller)
+            todo.append(caller)
+    return found
 
 
 def deploy_order(project: Project) -> list[str]:
@@ -100,13 +103,24 @@ def deploy_order(project: Project) -> list[str]:
         raise CycleError(f"service bindings form a cycle ({loop}): no deploy order exists")
     namespaced = sorted(w.name for w in project.workers if w.deploy == NAMESPACE)
     for reader in _namespace_readers(project):
-        needs[reader] |= {w for w in namespaced if not _reaches(needs, w, reader)}
+        first = _needing(needs, reader)  # these need the reader deployed before them
+        needs[reader] |= {w for w in namespaced if w not in first}
+    waiting = {w: len(d) for w, d in needs.items()}  # dependencies not yet deployed
+    callers: dict[str, list[str]] = {w: [] for w in needs}
+    for w, deps in needs.items():
+        for d in deps:
+            callers[d].append(w)
     order: list[str] = []
-    done: set[str] = set()
-    while len(order) < len(needs):
-        ready = sorted(w for w, d in needs.items() if w not in done and d <= done)
+    ready = sorted(w for w, n in waiting.items() if n == 0)
+    while ready:  # one round per level: each worker and each binding is visited once
         order.extend(ready)
-        done.update(ready)
+        unlocked = []
+        for w in ready:
+            for caller in callers[w]:
+                waiting[caller] -= 1
+                if waiting[caller] == 0:
+                    unlocked.append(caller)
+        ready = sorted(unlocked)
     return order
 
 
