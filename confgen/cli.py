@@ -75,7 +75,7 @@ def validate(manifest: Path, fmt: str, strict: bool) -> None:
     except Unreadable as exc:
         unreadable(manifest, exc, fmt)
         return
-    emit(result.diagnostics, fmt)
+    emit(as_given(manifest, result.diagnostics), fmt)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     sys.exit(EXIT_FAIL if failed else EXIT_OK)
 

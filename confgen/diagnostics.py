@@ -1,7 +1,8 @@
 """One record for every problem confgen reports, and the registry of codes.
 
 Codes are grouped by the stage that finds them: CG0xx load, CG1xx schema,
-CG2xx references and bindings, CG3xx routes, router and domains, CG4xx outputs.
+CG2xx references and bindings, CG3xx routes, router and domains, CG4xx outputs,
+CG5xx code against config (the workers' sources).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ KeyPath = tuple[PathPart, ...]
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # never fails a run, not even with --strict
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ def _e(code: str, title: str, help: str) -> Code:
 
 def _w(code: str, title: str, help: str) -> Code:
     return Code(code, Severity.WARNING, title, help)
+
+
+def _i(code: str, title: str, help: str) -> Code:
+    return Code(code, Severity.INFO, title, help)
 
 
 _ALL = (
@@ -120,6 +126,23 @@ _ALL = (
        "generated one; wrangler silently reads the first of wrangler.json, wrangler.jsonc, "
        "wrangler.toml."),
     _e("CG421", "output-io", "An output could not be read, rendered or written."),
+    _e("CG501", "binding-unbound", "The code uses a binding (env.NAME) that no environment "
+       "of the worker binds; bind it in project.toml or fix the name."),
+    _w("CG502", "binding-partly-bound", "The code uses a binding that some environments do not "
+       "bind, so it is undefined there."),
+    _w("CG503", "binding-unused", "The worker declares a binding its code never uses; remove "
+       "it or use it."),
+    _e("CG504", "class-not-exported", "A Durable Object, Workflow or container `class_name`, or "
+       "a service binding's `entrypoint`, names a class the target worker does not export."),
+    _e("CG505", "handler-missing", "The config sends the worker events its code has no handler "
+       "for: crons need `scheduled`, queue consumers `queue`, tail consumers `tail`, routes, "
+       "router targets and service bindings `fetch` (or a WorkerEntrypoint)."),
+    _i("CG506", "dynamic-env", "The code reads env by a computed name (env[name]); the "
+       "binding checks are partial for this worker."),
+    _i("CG507", "sources-skipped", "Workers whose `main` is not in the repository are left out "
+       "of the source checks."),
+    _w("CG508", "source-unscanned", "A source file could not be read or parsed (a syntax error, "
+       "outside the worker's folder, not a regular file, too large); checks are partial."),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}
@@ -157,6 +180,7 @@ class Issue:
     code: str
     path: KeyPath
     message: str
+    where: tuple[str, int, int] | None = None  # (file, line, column) in a worker's source
 
 
 def format_path(path: KeyPath) -> str:

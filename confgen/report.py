@@ -9,9 +9,16 @@ from confgen import __version__
 from confgen.diagnostics import CODES, Diagnostic, Severity
 
 
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+# GitHub annotations and SARIF name the lowest level differently.
+_GITHUB = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+_SARIF = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
 def _summary(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
     return {"errors": sum(d.severity is Severity.ERROR for d in diagnostics),
-            "warnings": sum(d.severity is Severity.WARNING for d in diagnostics)}
+            "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+            "notes": sum(d.severity is Severity.INFO for d in diagnostics)}
 
 
 def text(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
@@ -19,13 +26,13 @@ def text(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
     for d in diagnostics:
         severity = str(d.severity)
         if color:
-            severity = ("\033[31m" if d.severity is Severity.ERROR else "\033[33m") + severity \
-                + "\033[0m"
+            severity = _COLORS[d.severity] + severity + "\033[0m"
         where = f"{d.path}: " if d.path else ""
         lines.append(f"{d.file}:{d.line}:{d.column}: {severity} {d.code} {where}{d.message}")
     s = _summary(diagnostics)
     if diagnostics:
-        lines.append(f"{s['errors']} error(s), {s['warnings']} warning(s)")
+        notes = f", {s['notes']} note(s)" if s["notes"] else ""
+        lines.append(f"{s['errors']} error(s), {s['warnings']} warning(s){notes}")
     return "\n".join(lines)
 
 
@@ -42,7 +49,7 @@ def github(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
         return esc(value).replace(":", "%3A").replace(",", "%2C")
 
     return "\n".join(
-        f"::{d.severity} file={prop(d.file)},line={d.line},col={d.column},"
+        f"::{_GITHUB[d.severity]} file={prop(d.file)},line={d.line},col={d.column},"
         f"title={prop(d.code)}::{esc((d.path + ': ' if d.path else '') + d.message)}"
         for d in diagnostics)
 
@@ -51,8 +58,8 @@ def sarif(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
     used = sorted({d.code for d in diagnostics})
     rules = [{"id": c, "name": CODES[c].title, "shortDescription": {"text": CODES[c].title},
               "fullDescription": {"text": CODES[c].help},
-              "defaultConfiguration": {"level": str(CODES[c].severity)}} for c in used]
-    results = [{"ruleId": d.code, "ruleIndex": used.index(d.code), "level": str(d.severity),
+              "defaultConfiguration": {"level": _SARIF[CODES[c].severity]}} for c in used]
+    results = [{"ruleId": d.code, "ruleIndex": used.index(d.code), "level": _SARIF[d.severity],
                 "message": {"text": (d.path + ": " if d.path else "") + d.message},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": d.file},

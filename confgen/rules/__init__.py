@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterable
 
 from confgen.diagnostics import Issue
 from confgen.model import Project
+from confgen.source.scan import Sources
 from confgen.rules import (
     bindings,
+    code,
     domains,
     graph,
     outputs,
@@ -33,3 +35,8 @@ RULES: tuple[Rule, ...] = (
 
 def run(project: Project) -> list[Issue]:
     return [issue for rule in RULES for issue in rule(project)]
+
+
+def run_sources(project: Project, sources: Sources) -> list[Issue]:
+    """The code-against-config rules (confgen/rules/code.py), on the scanned sources."""
+    return [issue for rule in code.RULES for issue in rule(project, sources)]

@@ -1,0 +1,221 @@
+"""Code and config agree: the bindings, classes and handlers each worker's source has.
+
+Every rule here takes the model and the scan of the sources (confgen.source.scan) and
+yields Issues; source locations ride on `Issue.where`. Workers whose sources are not
+in the repository are left out of every rule (CG507 says so once).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from confgen.diagnostics import Issue, KeyPath
+from confgen.model import Config, Project, Worker
+from confgen.rules.bindings import _named as bound_names
+from confgen.source.facts import Loc, WorkerFacts
+from confgen.source.scan import Sources
+
+CodeRule = Callable[[Project, Sources], Iterable[Issue]]
+POPULATE_PROCESS_ENV = "nodejs_compat_populate_process_env"
+# wrangler keys whose entries name a class the worker (or `script_name`) must export.
+CLASS_KEYS = (("durable_objects", "bindings", "Durable Object"),
+              ("workflows", None, "Workflow"), ("containers", None, "container"))
+
+
+def _at(loc: Loc) -> tuple[str, int, int]:
+    return (loc.file, loc.line, loc.column)
+
+
+def _scanned(project: Project, sources: Sources) -> Iterator[tuple[Worker, WorkerFacts]]:
+    for worker in project.workers:
+        facts = sources.get(worker.name)
+        if facts is not None:
+            yield worker, facts
+
+
+def _deployed(project: Project, worker: Worker) -> tuple[Config, ...]:
+    """What can be deployed: the top level and each environment (as `wrangler types`
+    sees it: a binding missing from any of them is optional in the generated Env)."""
+    return worker.configs
+
+
+def _label(config: Config) -> str:
+    return config.env if config.env else "the top level"
+
+
+def _uses(worker: Worker, facts: WorkerFacts) -> dict[str, tuple[Loc, ...]]:
+    """env uses, plus process.env uses where the worker populates process.env."""
+    uses = dict(facts.uses)
+    if POPULATE_PROCESS_ENV in worker.top.compatibility_flags:
+        for name, locs in facts.process_uses.items():
+            uses[name] = tuple(sorted(uses.get(name, ()) + locs))
+    return uses
+
+
+def unbound_uses(project: Project, sources: Sources) -> Iterator[Issue]:
+    """CG501: used but bound nowhere; CG502: bound in only some environments."""
+    for worker, facts in _scanned(project, sources):
+        names = {c.env: {n for n, _, _ in bound_names(c)} for c in worker.configs}
+        every = set().union(*names.values())
+        deployed = _deployed(project, worker)
+        for name, locs in sorted(_uses(worker, facts).items()):
+            more = f" (and {len(locs) - 1} more use(s))" if len(locs) > 1 else ""
+            if name not in every:
+                close = difflib.get_close_matches(name, sorted(every), n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                yield Issue("CG501", (), f"worker {worker.name!r} uses env.{name}, which no "
+                            f"environment binds{hint}{more}", where=_at(locs[0]))
+                continue
+            missing = [c for c in deployed if name not in names[c.env]]
+            if missing:
+                having = [c for c in deployed if name in names[c.env]]
+                yield Issue("CG502", (), f"worker {worker.name!r} uses env.{name}, bound only "
+                            f"in {', '.join(_label(c) for c in having)}; missing in "
+                            f"{', '.join(_label(c) for c in missing)}{more}",
+                            where=_at(locs[0]))
+
+
+def unused_bindings(project: Project, sources: Sources) -> Iterator[Issue]:
+    """CG503: a binding the worker declares (not [defaults]) that its code never uses."""
+    seen: set[KeyPath] = set()
+    for worker, facts in _scanned(project, sources):
+        if facts.dynamic is not None or facts.problems:
+            continue  # the scan cannot see every use: CG506 / CG508 say so
+        uses = _uses(worker, facts)
+        for config in worker.configs:
+            for name, kind, path in bound_names(config):
+                if path[:2] != worker.path or path in seen or name in uses:
+                    continue
+                seen.add(path)
+                yield Issue("CG503", path, f"{kind} {name!r} is bound to worker "
+                            f"{worker.name!r} but its code never uses it "
+                            f"(scanned from {facts.main})")
+
+
+def _section_of(project: Project, worker: Worker, config: Config, key: str) -> KeyPath:
+    """Where a passthrough key of this section is declared."""
+    raw: dict[str, Any] = project.data.get("workers", {}).get(worker.name, {})
+    if config.env and key in raw.get("env", {}).get(config.env, {}).get("wrangler", {}):
+        return config.path + ("wrangler", key)
+    if key in raw.get("wrangler", {}):
+        return worker.path + ("wrangler", key)
+    return ("defaults", "wrangler", key)
+
+
+def _class_refs(project: Project, worker: Worker) -> Iterator[tuple[str, str, str, KeyPath]]:
+    """(class name, target worker, what, where) of every class a binding names."""
+    seen: set[KeyPath] = set()
+    for config in worker.configs:
+        for key, value in config.wrangler:
+            for wkey, inner, what in CLASS_KEYS:
+                if key != wkey:
+                    continue
+                entries = value.get(inner) if inner and isinstance(value, dict) else value
+                base = _section_of(project, worker, config, key) + ((inner,) if inner else ())
+                for i, entry in enumerate(entries if isinstance(entries, list) else ()):
+                    name = entry.get("class_name") if isinstance(entry, dict) else None
+                    path = base + (i, "class_name")
+                    if isinstance(name, str) and path not in seen:
+                        seen.add(path)
+                        yield name, entry.get("script_name", worker.name), what, path
+        for s in config.services:
+            path = s.path + ("entrypoint",)
+            if s.entrypoint and path not in seen:
+                seen.add(path)
+                yield s.entrypoint, s.service, "service entrypoint", path
+
+
+def exported_classes(project: Project, sources: Sources) -> Iterator[Issue]:
+    """CG504: a class_name or entrypoint the target worker does not export."""
+    for worker in project.workers:
+        for name, target, what, path in _class_refs(project, worker):
+            facts = sources.get(target)
+            if facts is None or facts.problems:
+                continue
+            if name not in facts.exports:
+                close = difflib.get_close_matches(name, sorted(facts.exports), n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                yield Issue("CG504", path, f"{what} class {name!r}: worker {target!r} exports "
+                            f"no such class from {facts.main}{hint}")
+
+
+def _needs(project: Project, worker: Worker) -> Iterator[tuple[str, KeyPath, str]]:
+    """(handler, where, why) for every handler the config makes this worker need."""
+    for config in worker.configs:
+        for cron, path in config.crons[:1]:
+            yield "scheduled", path, f"it has crons ({cron!r})"
+        for c in config.consumers:
+            yield "queue", c.path, f"it consumes queue {c.queue!r}"
+        for r in config.routes[:1]:
+            yield "fetch", r.pattern_path, f"route {r.pattern!r} sends it requests"
+    for other in project.workers:
+        for config in other.configs:
+            for t in config.tail_consumers:
+                if t.service == worker.name:
+                    yield "tail", t.path + ("service",), f"worker {other.name!r} sends it tail events"
+            for s in config.services:
+                if s.service == worker.name and not s.entrypoint:
+                    yield "fetch", s.path + ("service",), \
+                        f"worker {other.name!r} binds it as {s.binding!r}"
+    router = project.router
+    if router is not None:
+        for i, (key, target) in enumerate((*router.hosts, *router.paths)):
+            if target == worker.name:
+                table = "hosts" if i < len(router.hosts) else "paths"
+                yield "fetch", ("router", table, key), f"the router sends {key!r} to it"
+        if router.default == worker.name:
+            yield "fetch", ("router", "default"), "the router's default sends requests to it"
+
+
+def missing_handlers(project: Project, sources: Sources) -> Iterator[Issue]:
+    """CG505: crons without scheduled, consumers without queue, tail without tail, ..."""
+    for worker, facts in _scanned(project, sources):
+        handlers = facts.handlers
+        if handlers is None or facts.problems:
+            continue  # an opaque default export: nothing to check against
+        rpc = facts.default is not None and facts.default.base == "WorkerEntrypoint"
+        seen: set[KeyPath] = set()
+        for handler, path, why in _needs(project, worker):
+            if handler in handlers or path in seen:
+                continue
+            if handler == "fetch" and rpc and "binds it as" in why:
+                continue  # a service binding may call RPC methods of a WorkerEntrypoint
+            seen.add(path)
+            shown = "has no default export" if facts.default is None \
+                else f"exports no `{handler}` handler"
+            yield Issue("CG505", path, f"worker {worker.name!r} needs `{handler}` because "
+                        f"{why}, but {facts.main} {shown}")
+
+
+def dynamic_access(project: Project, sources: Sources) -> Iterator[Issue]:
+    """CG506 (info): env reached by a computed name, once per worker."""
+    for worker, facts in _scanned(project, sources):
+        if facts.dynamic is not None:
+            yield Issue("CG506", (), f"worker {worker.name!r} reads env by a computed name "
+                        "here; bindings reached this way cannot be checked, so unused-binding "
+                        "warnings are off for it", where=_at(facts.dynamic))
+
+
+def skipped_workers(project: Project, sources: Sources) -> Iterator[Issue]:
+    """CG507 (info): one line for the workers whose sources are not here."""
+    skipped = sources.skipped
+    if skipped:
+        first = project.worker(skipped[0])
+        path = first.path if first is not None else ()
+        yield Issue("CG507", path, f"source checks skipped for {len(skipped)} worker(s) whose "
+                    f"`main` is not in this repository: {', '.join(skipped)}")
+
+
+def unscanned_files(project: Project, sources: Sources) -> Iterator[Issue]:
+    """CG508: a source file that could not be read or parsed."""
+    for worker, facts in _scanned(project, sources):
+        for loc, why in facts.problems:
+            yield Issue("CG508", (), f"worker {worker.name!r}: {why}; its source checks are "
+                        "partial", where=_at(loc))
+
+
+RULES: tuple[CodeRule, ...] = (unbound_uses, unused_bindings, exported_classes,
+                               missing_handlers, dynamic_access, skipped_workers,
+                               unscanned_files)

@@ -1,0 +1,96 @@
+"""Which source files a scan may read, and how an import names one.
+
+The filesystem rule: a source file is read only when, symlinks resolved, it is a
+regular file inside the worker's folder (itself inside the manifest's folder) and
+no larger than MAX_BYTES. Anything else is refused with a reason, never followed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path, PurePosixPath
+
+MAX_BYTES = 2 * 1024 * 1024  # a hand-written module is far smaller; bundles are not scanned
+JS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+PY_SUFFIXES = (".py",)
+
+
+class Refused(Exception):
+    """A source file the scan will not read (outside, not a regular file, too large)."""
+
+
+def inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def read(path: Path, folder: Path) -> bytes:
+    """The bytes of `path`, which must resolve to a regular file inside `folder` (resolved)."""
+    real = path.resolve()
+    if not inside(real, folder):
+        raise Refused("resolves outside the worker's folder")
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise Refused(f"cannot open: {exc.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused("not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise Refused(f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        chunks = []
+        left = MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > MAX_BYTES:
+            raise Refused(f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        return data
+    except OSError as exc:
+        raise Refused(f"cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+
+
+def _candidates(base: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    out = [base] if base.suffix else []
+    stem = base
+    if base.suffix in (".js", ".jsx", ".mjs", ".cjs"):  # TypeScript's "./x.js" means x.ts
+        stem = base.with_suffix("")
+        out += [stem.with_suffix(s) for s in (".ts", ".tsx", ".mts", ".cts")]
+    out += [Path(f"{base}{s}") for s in suffixes]
+    out += [base / f"index{s}" for s in suffixes]
+    return out
+
+
+def resolve_js(importer: Path, spec: str, folder: Path) -> Path | None:
+    """The file a relative import names (TypeScript's and bundlers' lookup), or None."""
+    if not spec.startswith(("./", "../")) and spec not in (".", ".."):
+        return None
+    spec = spec.split("?", 1)[0]
+    base = importer.parent / PurePosixPath(spec)
+    for candidate in _candidates(base, JS_SUFFIXES):
+        if candidate.suffix in JS_SUFFIXES and candidate.is_file() \
+                and inside(candidate.resolve(), folder):
+            return candidate
+    return None
+
+
+def resolve_py(importer: Path, module: str, level: int, root: Path, folder: Path) -> Path | None:
+    """A local module: `import x` (beside the entry module) or `from .x import y`."""
+    base = root if level == 0 else importer.parent
+    for _ in range(max(level - 1, 0)):
+        base = base.parent
+    parts = [p for p in module.split(".") if p]
+    if not parts:
+        return None
+    target = base.joinpath(*parts)
+    for candidate in (target.with_name(target.name + ".py"), target / "__init__.py"):
+        if candidate.is_file() and inside(candidate.resolve(), folder):
+            return candidate
+    return None
