@@ -36,7 +36,7 @@ class RenderError(Exception):
 @dataclass(frozen=True)
 class Output:
     path: str  # posix, relative to the manifest's folder
-    syntax: str  # "jsonc", "toml", "json" or "python": how to parse it back
+    syntax: str  # "jsonc", "toml", "json", "python" or "typescript": how to parse it back
     text: str
     meant: Any = None  # what it must parse back to (python: its top-level tables by name)
 
@@ -67,6 +67,10 @@ def verify(output: Output) -> None:
             parsed = tomllib.loads(output.text)
         elif output.syntax == "json":
             parsed = json.loads(output.text)
+        elif output.syntax == "typescript":  # a worker's Env declaration (confgen.envtypes)
+            from confgen.envtypes import parse_back
+
+            parsed = parse_back(output.text)
         else:
             parsed = _module_tables(ast.parse(output.text, feature_version=(3, 9)),
                                     set(output.meant))
@@ -135,4 +139,8 @@ def render_all(project: Project, source: str = "project.toml") -> dict[str, Outp
     for extra in (render_domain_routes(project), render_router(project, source)):
         if extra is not None:
             outputs.append(extra)
+    from confgen import envtypes  # each worker's typed Env (issue #11)
+
+    with _rendering("worker-configuration.d.ts"):
+        outputs.extend(envtypes.outputs(project, source))
     return {o.path: o for o in sorted(outputs, key=lambda o: o.path)}

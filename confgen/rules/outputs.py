@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from confgen import envtypes
 from confgen.diagnostics import Issue, KeyPath
 from confgen.model import LOCK, Project
 
@@ -17,7 +18,7 @@ def output_paths(project: Project) -> list[tuple[str, KeyPath, str]]:
         outs.append((project.domains.output, ("domains", "output"), "domain-routes.json"))
     if project.router is not None:
         outs.append((project.router.output, ("router", "output"), "router table"))
-    return outs
+    return outs + envtypes.output_paths(project)
 
 
 def _declared(project: Project, worker: str) -> KeyPath:
@@ -50,8 +51,13 @@ def normalise(path: str) -> str | None:
 def output_locations(project: Project) -> Iterator[Issue]:
     claimed = {LOCK.lower(): f"confgen's own {LOCK}",
                project.manifest.lower(): f"the manifest {project.manifest}"}
+    failed: set[str] = set()  # folders of wrangler files already reported
     for path, where, what in output_paths(project):
+        if what.startswith("Env types") and any(path.startswith(f + "/") for f in failed):
+            continue  # its worker's wrangler file has the same problem, reported once
         norm = normalise(path)
+        if norm is None or norm.lower() in claimed:
+            failed.add(str(PurePosixPath(path).parent))
         if norm is None:
             yield Issue("CG402", where, f"{what} would be written to {path!r}, which is not "
                         "a file inside the manifest's folder")
