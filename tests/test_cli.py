@@ -24,14 +24,17 @@ def run(*args: str) -> tuple[int, str]:
 
 def test_bundled_manifest_validates_clean() -> None:
     code, out = run("validate", "--manifest", str(REPO / "project.toml"), "--strict")
-    assert (code, out) == (0, "")
+    *notes, summary = out.splitlines()
+    assert code == 0 and summary == "0 error(s), 0 warning(s), 2 note(s)"
+    # api and the dispatcher pick their binding by a computed name, on purpose (CG506)
+    assert [n.split(": info ")[1][:5] for n in notes] == ["CG506", "CG506"]
 
 
 def test_errors_exit_1_with_compiler_style_lines() -> None:
     code, out = run("validate", "--manifest", str(CASES / "CG203_namespace_binding_renamed"
                                                   / "project.toml"))
     assert code == 1
-    first = out.splitlines()[0]
+    first = next(line for line in out.splitlines() if ": error " in line)
     assert first.endswith("must be 'CRM_DISPATCH', as declared in [dispatch_namespaces.crm]")
     assert ":16:26: error CG203 workers.campaign.dispatch_namespaces[0].binding: " in first
 
@@ -41,7 +44,8 @@ def test_json_format_has_the_documented_shape() -> None:
                     str(CASES / "CG203_namespace_binding_renamed" / "project.toml"))
     data = json.loads(out)
     assert code == 1
-    assert data["summary"] == {"errors": 1, "warnings": 0}
+    # the note: the case has no sources beside it (CG507)
+    assert data["summary"] == {"errors": 1, "warnings": 0, "notes": 1}
     assert set(data["diagnostics"][0]) == {"code", "severity", "message", "file", "line",
                                            "column", "path"}
 
@@ -51,9 +55,11 @@ def test_sarif_and_github_formats(tmp_path: Path) -> None:
     _, sarif = run("validate", "--format", "sarif", "--manifest", manifest)
     log = json.loads(sarif)
     assert log["version"] == "2.1.0"
-    assert log["runs"][0]["results"][0]["ruleId"] == "CG203"
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["CG507", "CG203"]
+    assert log["runs"][0]["results"][0]["level"] == "note"
     _, github = run("validate", "--format", "github", "--manifest", manifest)
-    assert github.startswith("::error file=") and ",line=16,col=26,title=CG203::" in github
+    assert github.startswith("::notice file=")
+    assert "::error file=" in github and ",line=16,col=26,title=CG203::" in github
 
 
 def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
@@ -84,7 +90,8 @@ def test_generate_check_and_diff(tmp_path: Path) -> None:
     assert code == 1 and "+++ b/workers/notes/wrangler.toml" in out
     assert not (tmp_path / "workers").exists()  # --check and --diff write nothing
     assert run("generate", "--manifest", manifest)[0] == 0
-    assert run("generate", "--check", "--manifest", manifest) == (0, "")
+    code, out = run("generate", "--check", "--manifest", manifest)
+    assert code == 0 and "CG507" in out and ": error " not in out  # no sources here: a note
 
 
 def test_route_command_exit_codes() -> None:
@@ -111,7 +118,7 @@ def test_route_rejects_a_malformed_url_as_usage() -> None:
 def test_route_reports_manifest_errors_in_the_asked_format() -> None:
     code, out = run("route", "https://db.do/", "--format", "json", "--manifest",
                     str(CASES / "CG203_namespace_binding_renamed" / "project.toml"))
-    assert code == 1 and json.loads(out)["diagnostics"][0]["code"] == "CG203"
+    assert code == 1 and [d["code"] for d in json.loads(out)["diagnostics"]] == ["CG507", "CG203"]
 
 
 def test_output_files_are_reported_as_reached_from_the_working_directory(tmp_path: Path,
