@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from confgen import __version__
 from confgen.diagnostics import CODES, Diagnostic, Severity
 
-
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 # GitHub annotations and SARIF name the lowest level differently.
 _GITHUB = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 
 from confgen.diagnostics import Issue
 from confgen.model import Project
-from confgen.source.scan import Sources
 from confgen.rules import (
     bindings,
     code,
@@ -18,6 +17,7 @@ from confgen.rules import (
     routes,
     variables,
 )
+from confgen.source.scan import Sources
 
 Rule = Callable[[Project], Iterable[Issue]]
 

@@ -60,15 +60,15 @@ class _Scanner(ast.NodeVisitor):
                     module = "." * node.level + (node.module or "")
                     self.facts.imported[alias.asname or alias.name] = (alias.name, module)
                     self.facts.exports.setdefault(alias.asname or alias.name, alias.name)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                self.facts.imports.extend(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                base = "." * node.level + (node.module or "")
+        for found in ast.walk(tree):
+            if isinstance(found, ast.Import):
+                self.facts.imports.extend(a.name for a in found.names)
+            elif isinstance(found, ast.ImportFrom):
+                base = "." * found.level + (found.module or "")
                 self.facts.imports.append(base)
-                if node.module is None or node.level:  # `from . import x`: x may be a module
+                if found.module is None or found.level:  # `from . import x`: x may be a module
                     sep = "" if base.endswith(".") else "."
-                    self.facts.imports.extend(base + sep + a.name for a in node.names)
+                    self.facts.imports.extend(base + sep + a.name for a in found.names)
         self.visit(tree)
 
     # -- functions and aliases -----------------------------------------------------------
@@ -81,12 +81,12 @@ class _Scanner(ast.NodeVisitor):
         for i, arg in enumerate(params):
             note = ast.unparse(arg.annotation) if arg.annotation is not None else ""
             scope[arg.arg] = arg.arg == "env" or note.endswith("Env") or (
-                handler and i == 1 and not node.name == "fetch")
+                handler and i == 1 and node.name != "fetch")
         self.scopes.append(scope)
         self.generic_visit(node)
         self.scopes.pop()
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815 (ast.NodeVisitor's naming)
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         self.scopes.append({a.arg: False for a in node.args.args})
