@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 MAX_BYTES = 2 * 1024 * 1024  # a hand-written module is far smaller; bundles are not scanned
 JS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
@@ -24,9 +24,9 @@ def inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
 
 
-def read(path: Path, folder: Path) -> bytes:
+def read(path: str, folder: Path) -> bytes:
     """The bytes of `path`, which must resolve to a regular file inside `folder` (resolved)."""
-    real = path.resolve()
+    real = Path(os.path.realpath(path))
     if not inside(real, folder):
         raise Refused("resolves outside the worker's folder")
     try:
@@ -57,40 +57,42 @@ def read(path: Path, folder: Path) -> bytes:
         os.close(fd)
 
 
-def _candidates(base: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    out = [base] if base.suffix else []
-    stem = base
-    if base.suffix in (".js", ".jsx", ".mjs", ".cjs"):  # TypeScript's "./x.js" means x.ts
-        stem = base.with_suffix("")
-        out += [stem.with_suffix(s) for s in (".ts", ".tsx", ".mts", ".cts")]
-    out += [Path(f"{base}{s}") for s in suffixes]
-    out += [base / f"index{s}" for s in suffixes]
+def _candidates(base: str, suffixes: tuple[str, ...]) -> list[str]:
+    stem, ext = os.path.splitext(base)
+    out = [base] if ext else []
+    if ext in (".js", ".jsx", ".mjs", ".cjs"):  # TypeScript's "./x.js" means x.ts
+        out += [stem + s for s in (".ts", ".tsx", ".mts", ".cts")]
+    out += [base + s for s in suffixes]
+    out += [os.path.join(base, "index" + s) for s in suffixes]
     return out
 
 
-def resolve_js(importer: Path, spec: str, folder: Path) -> Path | None:
-    """The file a relative import names (TypeScript's and bundlers' lookup), or None."""
+def resolve_js(importer: str, spec: str, folder: str) -> str | None:
+    """The file a relative import names (TypeScript's and bundlers' lookup), resolved,
+    or None when there is none inside `folder` (resolved). Paths are strings (os.path):
+    this runs for every import of a fleet."""
     if not spec.startswith(("./", "../")) and spec not in (".", ".."):
         return None
     spec = spec.split("?", 1)[0]
-    base = importer.parent / PurePosixPath(spec)
+    base = os.path.normpath(os.path.join(os.path.dirname(importer), spec))
     for candidate in _candidates(base, JS_SUFFIXES):
-        if candidate.suffix in JS_SUFFIXES and candidate.is_file() \
-                and inside(candidate.resolve(), folder):
-            return candidate
+        if candidate.endswith(JS_SUFFIXES) and os.path.isfile(candidate):
+            real = os.path.realpath(candidate)
+            return real if real.startswith(folder + os.sep) else None
     return None
 
 
-def resolve_py(importer: Path, module: str, level: int, root: Path, folder: Path) -> Path | None:
+def resolve_py(importer: str, module: str, level: int, root: str, folder: str) -> str | None:
     """A local module: `import x` (beside the entry module) or `from .x import y`."""
-    base = root if level == 0 else importer.parent
+    base = root if level == 0 else os.path.dirname(importer)
     for _ in range(max(level - 1, 0)):
-        base = base.parent
+        base = os.path.dirname(base)
     parts = [p for p in module.split(".") if p]
     if not parts:
         return None
-    target = base.joinpath(*parts)
-    for candidate in (target.with_name(target.name + ".py"), target / "__init__.py"):
-        if candidate.is_file() and inside(candidate.resolve(), folder):
-            return candidate
+    target = os.path.join(base, *parts)
+    for candidate in (target + ".py", os.path.join(target, "__init__.py")):
+        if os.path.isfile(candidate):
+            real = os.path.realpath(candidate)
+            return real if real.startswith(folder + os.sep) else None
     return None

@@ -25,6 +25,7 @@ CLASSES = frozenset({"class_declaration", "class", "abstract_class_declaration"}
 WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression", "as_expression",
                       "satisfies_expression", "type_assertion", "await_expression"})
 ENTRY_BASES = frozenset({"DurableObject", "WorkerEntrypoint", "WorkflowEntrypoint"})
+BASE_NEEDLES = (b"env", b"Env", b"import", b"require")
 
 
 @cache
@@ -73,6 +74,7 @@ class _Scanner:
         self.source = source
         self.facts = FileFacts(path)
         self.handler_fns: set[int] = set()  # functions whose 2nd parameter is env
+        self.handler_spans: list[tuple[int, int]] = []  # their byte ranges
         self.lines = source.split(b"\n")
 
     def loc(self, node: Node) -> Loc:
@@ -129,8 +131,18 @@ class _Scanner:
             for m in body.named_children:
                 n = m.child_by_field_name("name")
                 if m.type == "method_definition" and n is not None and _text(n) == "constructor":
-                    self.handler_fns.add(m.id)
+                    self.mark_handler(m)
         return found
+
+    def mark_handler(self, fn: Node) -> None:
+        self.handler_fns.add(fn.id)
+        self.handler_spans.append((fn.start_byte, fn.end_byte))
+
+    def relevant(self, start: int, end: int, needles: tuple[bytes, ...]) -> bool:
+        """Whether a subtree can use env: it names env or an alias, or holds a handler."""
+        source = self.source
+        return any(source.find(n, start, end) >= 0 for n in needles) or any(
+            start <= s and e <= end for s, e in self.handler_spans)
 
     def import_statement(self, node: Node) -> None:
         spec = string_value(node.child_by_field_name("source"))
@@ -217,17 +229,17 @@ class _Scanner:
                 target = declared.get(name)
                 if target is not None and target.type in FUNCTIONS | {
                         "function_declaration", "generator_function_declaration"}:
-                    self.handler_fns.add(target.id)
+                    self.mark_handler(target)
                 elif target is not None:
                     fn = unwrap(target.child_by_field_name("value"))
                     if fn is not None:
-                        self.handler_fns.add(fn.id)
+                        self.mark_handler(fn)
             elif member.type == "pair":
                 fn = unwrap(member.child_by_field_name("value"))
                 if fn is not None:
-                    self.handler_fns.add(fn.id)
+                    self.mark_handler(fn)
             elif member.type == "method_definition":
-                self.handler_fns.add(member.id)
+                self.mark_handler(member)
             else:
                 continue
             if key is not None and key.type == "string":
@@ -239,16 +251,24 @@ class _Scanner:
 
     def walk(self, root: Node) -> None:
         scopes: list[dict[str, bool]] = [{"env": True}]
+        # A subtree whose text holds none of these cannot use env: it is skipped (the
+        # walk is the scan's main cost). Aliases of env in scope join the list.
+        needles: list[tuple[bytes, ...]] = [BASE_NEEDLES]
         stack: list[tuple[Node, bool]] = [(root, False)]
         while stack:
             node, leaving = stack.pop()
             if leaving:
                 scopes.pop()
+                needles.pop()
+                continue
+            if not self.relevant(node.start_byte, node.end_byte, needles[-1]):
                 continue
             kind = node.type
             children = node.named_children
             if kind in FUNCTIONS:
-                scopes.append(self.parameters(node, scopes))
+                scope = self.parameters(node, scopes)
+                scopes.append(scope)
+                needles.append(needles[-1] + tuple(n.encode() for n, v in scope.items() if v))
                 stack.append((node, True))
                 body = node.child_by_field_name("body")
                 children = [body] if body is not None else []
@@ -256,9 +276,12 @@ class _Scanner:
                 param = node.child_by_field_name("parameter")
                 scopes.append({_text(param): False} if param is not None
                               and param.type == "identifier" else {})
+                needles.append(needles[-1])
                 stack.append((node, True))
             elif kind == "variable_declarator":
-                self.declarator(node, scopes)
+                added = self.declarator(node, scopes)
+                if added:
+                    needles[-1] += tuple(n.encode() for n in added)
             elif kind == "member_expression":
                 obj = self.env_kind(node.child_by_field_name("object"), scopes)
                 prop = node.child_by_field_name("property")
@@ -322,27 +345,31 @@ class _Scanner:
                 self.destructure(pattern, scope)
         return scope
 
-    def declarator(self, node: Node, scopes: list[dict[str, bool]]) -> None:
+    def declarator(self, node: Node, scopes: list[dict[str, bool]]) -> list[str]:
+        """Record what a declaration binds; returns the new aliases of env."""
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
         if name is None:
-            return
+            return []
         kind = self.env_kind(value, scopes) if value is not None else None
         if name.type == "identifier":
             scopes[-1][_text(name)] = kind == "env"
-        elif name.type == "object_pattern":
-            if kind is not None:
-                self.destructure(name, scopes[-1], kind)
-            else:  # `const { env } = c`, `const { env: e } = this`: an alias of env
-                for part in name.named_children:
-                    if part.type == "shorthand_property_identifier_pattern" \
-                            and _text(part) == "env":
-                        scopes[-1]["env"] = True
-                    elif part.type == "pair_pattern":
-                        key, val = part.child_by_field_name("key"), part.child_by_field_name("value")
-                        if key is not None and val is not None and _text(key) == "env" \
-                                and val.type == "identifier":
-                            scopes[-1][_text(val)] = True
+            return [_text(name)] if kind == "env" else []
+        added: list[str] = []
+        if name.type == "object_pattern" and kind is not None:
+            self.destructure(name, scopes[-1], kind)
+        elif name.type == "object_pattern":  # `const { env } = c`, `{ env: e } = this`
+            for part in name.named_children:
+                if part.type == "shorthand_property_identifier_pattern" \
+                        and _text(part) == "env":
+                    scopes[-1]["env"] = True
+                elif part.type == "pair_pattern":
+                    key, val = part.child_by_field_name("key"), part.child_by_field_name("value")
+                    if key is not None and val is not None and _text(key) == "env" \
+                            and val.type == "identifier":
+                        scopes[-1][_text(val)] = True
+                        added.append(_text(val))
+        return added
 
     def destructure(self, pattern: Node, scope: dict[str, bool], kind: str = "env") -> None:
         """`{ A, B = 1, C: c, ...rest }` taken from env: A, B and C are uses."""

@@ -7,6 +7,7 @@ repository (no folder or no `main` file): such workers are skipped, not errors.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,87 +44,91 @@ def _scanner(path: str) -> Scanner:
     return javascript.scan
 
 
-def _rel(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-
-
 def scan_worker(root: Path, worker: Worker) -> WorkerFacts | None:
     """The facts of one worker; None when its folder or `main` is not there."""
     main = worker.top.main
-    if not main:
+    folder = os.path.join(root, worker.dir)
+    if not main or not os.path.isdir(folder):
         return None
-    folder = (root / worker.dir)
-    if not folder.is_dir():
-        return None
-    folder = folder.resolve()
-    entry = root / worker.dir / main
-    if not files.inside(folder, root) or not entry.is_file():
+    real_folder = Path(os.path.realpath(folder))
+    entry = os.path.normpath(os.path.join(folder, main))
+    if not files.inside(real_folder, root) or not os.path.isfile(entry):
         return None
     python = main.endswith(files.PY_SUFFIXES)
+    base = os.path.dirname(entry)
+    prefix = len(str(root)) + 1
+
+    def shown(path: str) -> str:  # relative to the manifest's folder, posix
+        return path[prefix:].replace(os.sep, "/") if path.startswith(str(root) + os.sep) \
+            else path
+
+    resolved: dict[tuple[str, str], str | None] = {}
+
+    def resolve(importer: str, spec: str) -> str | None:
+        key = (importer, spec)
+        if key not in resolved:
+            if python:
+                level = len(spec) - len(spec.lstrip("."))
+                resolved[key] = files.resolve_py(importer, spec[level:], level, base,
+                                                 str(real_folder))
+            else:
+                resolved[key] = files.resolve_js(importer, spec, str(real_folder))
+        return resolved[key]
+
     scanned: dict[str, FileFacts] = {}
-    order: list[Path] = []
     problems: list[tuple[Loc, str]] = []
+    entry = os.path.realpath(entry)  # every path from here on is resolved
     queue = deque([entry])
-    seen = {entry.resolve()}
+    seen = {entry}
     while queue:
         path = queue.popleft()
-        shown = _rel(root / path.relative_to(root) if path.is_relative_to(root) else path, root)
         try:
-            data = files.read(path, folder)
+            data = files.read(path, real_folder)
         except files.Refused as exc:
-            problems.append((Loc(shown, 1, 1), f"not scanned: {exc}"))
+            problems.append((Loc(shown(path), 1, 1), f"not scanned: {exc}"))
             continue
-        facts = _scanner(path.name)(shown, data)
-        scanned[str(path)] = facts
-        order.append(path)
+        facts = _scanner(path)(shown(path), data)
+        scanned[path] = facts
         if facts.error is not None:
             problems.append((facts.error[0], f"not scanned: {facts.error[1]}"))
         for spec in facts.imports:
-            target = _resolve(path, spec, entry.parent, folder, python)
-            if target is not None and target.resolve() not in seen:
-                seen.add(target.resolve())
+            target = resolve(path, spec)
+            if target is not None and target not in seen:
+                seen.add(target)
                 queue.append(target)
-    main_facts = scanned.get(str(entry))
+    main_facts = scanned.get(entry)
     if main_facts is None:
-        return WorkerFacts(_rel(entry, root), (), {}, {}, None, {}, None, tuple(problems))
+        return WorkerFacts(shown(entry), (), {}, {}, None, {}, None, tuple(problems))
     uses: dict[str, list[Loc]] = {}
     process: dict[str, list[Loc]] = {}
     dynamic: list[Loc] = []
-    for path in order:
-        f = scanned[str(path)]
+    for f in scanned.values():
         for name, loc in f.uses:
             uses.setdefault(name, []).append(loc)
         for name, loc in f.process_uses:
             process.setdefault(name, []).append(loc)
         dynamic.extend(f.dynamic)
-    exports = _exports(entry, scanned, entry.parent, folder, python, set())
     return WorkerFacts(
-        main=_rel(entry, root), files=tuple(scanned[str(p)].path for p in order),
+        main=shown(entry), files=tuple(f.path for f in scanned.values()),
         uses={k: tuple(v) for k, v in uses.items()},
         process_uses={k: tuple(v) for k, v in process.items()},
-        dynamic=dynamic[0] if dynamic else None, exports=exports,
+        dynamic=dynamic[0] if dynamic else None,
+        exports=_exports(entry, scanned, resolve, set()),
         default=main_facts.default, problems=tuple(problems))
 
 
-def _resolve(importer: Path, spec: str, base: Path, folder: Path, python: bool) -> Path | None:
-    if not python:
-        return files.resolve_js(importer, spec, folder)
-    level = len(spec) - len(spec.lstrip("."))
-    return files.resolve_py(importer, spec[level:], level, base, folder)
-
-
-def _exports(path: Path, scanned: dict[str, FileFacts], base: Path, folder: Path,
-             python: bool, visiting: set[str]) -> dict[str, ClassDef]:
+def _exports(path: str, scanned: dict[str, FileFacts],
+             resolve: Callable[[str, str], str | None], visiting: set[str]) -> dict[str, ClassDef]:
     """Exported classes of one module, following re-exports into scanned modules."""
-    facts = scanned.get(str(path))
-    if facts is None or str(path) in visiting:
+    facts = scanned.get(path)
+    if facts is None or path in visiting:
         return {}
-    visiting.add(str(path))
+    visiting.add(path)
     out: dict[str, ClassDef] = {}
 
     def follow(spec: str) -> dict[str, ClassDef]:
-        target = _resolve(path, spec, base, folder, python)
-        return _exports(target, scanned, base, folder, python, visiting) if target else {}
+        target = resolve(path, spec)
+        return _exports(target, scanned, resolve, visiting) if target else {}
 
     for spec in facts.star_exports:
         out.update(follow(spec))
@@ -137,7 +142,7 @@ def _exports(path: Path, scanned: dict[str, FileFacts], base: Path, folder: Path
             name, spec = facts.imported[local]
             if name in (found := follow(spec)):
                 out[exported] = found[name]
-    visiting.discard(str(path))
+    visiting.discard(path)
     return out
 
 
