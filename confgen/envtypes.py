@@ -229,7 +229,7 @@ def declared(ctx: dict[str, Any]) -> dict[str, list[list[Any]]]:
 
 def parse_back(text: str) -> dict[str, list[list[Any]]]:
     """The Env interfaces a .d.ts declares, read with tree-sitter's TypeScript grammar."""
-    from confgen.source.javascript import parse_typescript
+    from confgen.source.js_syntax import parse_typescript
 
     source = text.encode()
     # tree-sitter-typescript 0.23 cannot parse an indexed access on an import type
