@@ -96,11 +96,13 @@ def output_path(worker: Worker) -> str | None:
 
 
 def output_paths(project: Project) -> list[tuple[str, KeyPath, str]]:
-    """(path, where declared, what) of every Env file, for the output-location rules."""
+    """(path, where declared, what) of the Python stubs, for the output-location rules.
+    A worker-configuration.d.ts sits beside its wrangler file, whose path the rules
+    check already: one problem, one report."""
     out: list[tuple[str, KeyPath, str]] = []
     for w in project.workers:
         path = output_path(w)
-        if path is not None:
+        if path is not None and is_python(w):
             where: KeyPath = ("workers", w.name, "main") if "main" in project.data["workers"][w.name] \
                 else ("defaults", "main")
             out.append((path, where, f"Env types of {w.name!r}"))

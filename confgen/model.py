@@ -17,7 +17,6 @@ from confgen.diagnostics import KeyPath
 
 STANDALONE = "standalone"
 NAMESPACE = "namespace"
-LOCK = "confgen.lock"  # beside the manifest: what confgen wrote (see confgen.write)
 # wrangler keys confgen writes from the manifest: not allowed in the `wrangler` passthrough.
 MODELLED_KEYS = frozenset({
     "name", "env", "main", "account_id", "compatibility_date", "compatibility_flags",

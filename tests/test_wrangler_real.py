@@ -15,7 +15,6 @@ Needs `scripts/install-wrangler`; without it these tests fail (never skip).
 from __future__ import annotations
 
 import json
-import tomllib
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import Any
 
 import json5
 import pytest
+import tomllib
 import wrangler_tool as wt
 from expected_bindings import (
     expected_rows,

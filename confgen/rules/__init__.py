@@ -11,6 +11,7 @@ from confgen.rules import (
     code,
     domains,
     graph,
+    lint,
     outputs,
     references,
     router,
@@ -30,6 +31,7 @@ RULES: tuple[Rule, ...] = (
     *router.RULES,
     *domains.RULES,
     *outputs.RULES,
+    *lint.RULES,
 )
 
 

@@ -199,9 +199,10 @@ def dynamic_access(project: Project, sources: Sources) -> Iterator[Issue]:
 
 
 def skipped_workers(project: Project, sources: Sources) -> Iterator[Issue]:
-    """CG507 (info): one line for the workers whose sources are not here."""
+    """CG507 (info): one line for the workers whose sources are not here, when others'
+    are (a repository with no worker's code at all is a config repository: no note)."""
     skipped = sources.skipped
-    if skipped:
+    if skipped and len(skipped) < len(sources.workers):
         first = project.worker(skipped[0])
         path = first.path if first is not None else ()
         yield Issue("CG507", path, f"source checks skipped for {len(skipped)} worker(s) whose "

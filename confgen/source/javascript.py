@@ -22,6 +22,9 @@ from confgen.source.js_syntax import (
 
 __all__ = ["grammar_for", "parser", "scan"]
 BASE_NEEDLES = (b"env", b"Env", b"import", b"require")
+# Calls that read every binding of an object passed to them.
+WHOLE_ENV = frozenset({"Object.keys", "Object.values", "Object.entries", "Object.assign",
+                       "JSON.stringify", "structuredClone"})
 
 
 class _Scanner(ModuleLevel):
@@ -96,7 +99,10 @@ class _Scanner(ModuleLevel):
                     elif index is not None and index.type != "number":
                         self.facts.dynamic.append(self.loc(node))
             elif kind == "call_expression":
-                self.call(node)
+                self.call(node, scopes)
+            elif kind == "spread_element" and node.named_children \
+                    and self.env_kind(node.named_children[0], scopes) == "env":
+                self.facts.dynamic.append(self.loc(node))  # { ...env }: every binding
             stack.extend((c, False) for c in reversed(children))
 
     def use(self, name: str, node: Node, kind: str) -> None:
@@ -189,11 +195,18 @@ class _Scanner(ModuleLevel):
             elif part.type == "rest_pattern":
                 self.facts.dynamic.append(self.loc(part))
 
-    def call(self, node: Node) -> None:
-        """`import("./x")` and `require("./x")` with a constant path are imports too."""
+    def call(self, node: Node, scopes: list[dict[str, bool]]) -> None:
+        """`import("./x")` and `require("./x")` with a constant path are imports too;
+        Object.keys(env), JSON.stringify(env), ... reach every binding (dynamic)."""
         fn = node.child_by_field_name("function")
         args = node.child_by_field_name("arguments")
-        if fn is None or args is None or text(fn) not in ("import", "require"):
+        if fn is None or args is None:
+            return
+        if text(fn) in WHOLE_ENV and any(self.env_kind(a, scopes) == "env"
+                                          for a in args.named_children):
+            self.facts.dynamic.append(self.loc(node))
+            return
+        if text(fn) not in ("import", "require"):
             return
         first = args.named_children[0] if args.named_children else None
         spec = string_value(first)
