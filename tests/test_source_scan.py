@@ -189,3 +189,12 @@ def test_code_that_reads_every_binding_is_dynamic() -> None:
         source = f"export default {{ fetch(req, e) {{ const env = e; return {code}; }} }};\n"
         assert len(javascript.scan("x.js", source.encode()).dynamic) == 1, code
     assert javascript.scan("x.js", b"JSON.stringify(other); Object.keys(x.env.A);").dynamic == []
+
+
+def test_did_you_mean_ignores_case_and_stays_quiet_for_far_names() -> None:
+    from confgen.rules.code import did_you_mean
+
+    assert did_you_mean("AuthApi", ["AuthAPI", "Other"]) == "; did you mean 'AuthAPI'?"
+    assert did_you_mean("SESSION_KV", ["SESSIONS_KV", "RATE_KV"]) == \
+        "; did you mean 'SESSIONS_KV'?"
+    assert did_you_mean("JWT_ISSUER", ["JWT_SECRET"]) == ""

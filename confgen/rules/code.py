@@ -24,6 +24,13 @@ CLASS_KEYS = (("durable_objects", "bindings", "Durable Object"),
               ("workflows", None, "Workflow"), ("containers", None, "container"))
 
 
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """"; did you mean 'X'?" for the closest candidate (case aside), or ""."""
+    by_lower = {c.lower(): c for c in sorted(candidates)}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
+    return f"; did you mean {by_lower[close[0]]!r}?" if close else ""
+
+
 def _at(loc: Loc) -> tuple[str, int, int]:
     return (loc.file, loc.line, loc.column)
 
@@ -63,8 +70,7 @@ def unbound_uses(project: Project, sources: Sources) -> Iterator[Issue]:
         for name, locs in sorted(_uses(worker, facts).items()):
             more = f" (and {len(locs) - 1} more use(s))" if len(locs) > 1 else ""
             if name not in every:
-                close = difflib.get_close_matches(name, sorted(every), n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(name, every)
                 yield Issue("CG501", (), f"worker {worker.name!r} uses env.{name}, which no "
                             f"environment binds{hint}{more}", where=_at(locs[0]))
                 continue
@@ -135,8 +141,7 @@ def exported_classes(project: Project, sources: Sources) -> Iterator[Issue]:
             if facts is None or facts.problems:
                 continue
             if name not in facts.exports:
-                close = difflib.get_close_matches(name, sorted(facts.exports), n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(name, facts.exports)
                 yield Issue("CG504", path, f"{what} class {name!r}: worker {target!r} exports "
                             f"no such class from {facts.main}{hint}")
 
