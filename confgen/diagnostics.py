@@ -159,8 +159,9 @@ _ALL = (
     _e("CG505", "handler-missing", "The config sends the worker events its code has no handler "
        "for: crons need `scheduled`, queue consumers `queue`, tail consumers `tail`, routes, "
        "router targets and service bindings `fetch` (or a WorkerEntrypoint)."),
-    _i("CG506", "dynamic-env", "The code reads env by a computed name (env[name]); the "
-       "binding checks are partial for this worker."),
+    _i("CG506", "dynamic-env", "The code reaches env in a way the scan cannot follow "
+       "(env[name], Object.keys(env), service-worker globals); the binding checks are "
+       "partial for this worker."),
     _i("CG507", "sources-skipped", "Workers whose `main` is not in the repository are left out "
        "of the source checks (noted when other workers' code is there)."),
     _w("CG508", "source-unscanned", "A source file could not be read or parsed (a syntax error, "

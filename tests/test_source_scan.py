@@ -157,6 +157,9 @@ def test_default_export_shapes() -> None:
     assert handlers("export default class extends WorkerEntrypoint { fetch() {} rpc() {} }") \
         == {"fetch"}
     assert handlers('import h from "./h";\nexport default h;') is None  # opaque
+    assert handlers("export default { ...base, fetch() {} };") is None
+    assert handlers('addEventListener("fetch", (e) => e.respondWith(new Response("")));\n'
+                    'addEventListener("scheduled", () => {});') == {"fetch", "scheduled"}
 
 
 def test_python_scan() -> None:

@@ -198,9 +198,10 @@ def dynamic_access(project: Project, sources: Sources) -> Iterator[Issue]:
     """CG506 (info): env reached by a computed name, once per worker."""
     for worker, facts in _scanned(project, sources):
         if facts.dynamic is not None:
-            yield Issue("CG506", (), f"worker {worker.name!r} reads env by a computed name "
-                        "here; bindings reached this way cannot be checked, so unused-binding "
-                        "warnings are off for it", where=_at(facts.dynamic))
+            yield Issue("CG506", (), f"worker {worker.name!r} reaches env here in a way the "
+                        "scan cannot follow (a computed name, env as a whole, service-worker "
+                        "globals); unused-binding warnings are off for it",
+                        where=_at(facts.dynamic))
 
 
 def skipped_workers(project: Project, sources: Sources) -> Iterator[Issue]:

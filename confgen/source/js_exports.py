@@ -52,6 +52,24 @@ class ModuleLevel:
                 self.import_statement(node)
             elif node.type == "export_statement":
                 self.export_statement(node, declared)
+            elif node.type == "expression_statement":
+                self.event_listener(node)
+
+    def event_listener(self, statement: Node) -> None:
+        """Service-worker syntax: `addEventListener("fetch", ...)` is the fetch handler
+        (and the bindings are globals, which this scan cannot follow: dynamic)."""
+        call = unwrap(statement.named_children[0]) if statement.named_children else None
+        if call is None or call.type != "call_expression":
+            return
+        fn, args = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+        if fn is None or args is None or text(fn) != "addEventListener":
+            return
+        event = string_value(args.named_children[0]) if args.named_children else None
+        if event is None:
+            return
+        known = self.facts.default.handlers if self.facts.default else frozenset()
+        self.facts.default = Default(self.loc(statement), (known or frozenset()) | {event})
+        self.facts.dynamic.append(self.loc(statement))
 
     def add_class(self, node: Node) -> ClassDef:
         name_node = node.child_by_field_name("name")
@@ -153,6 +171,9 @@ class ModuleLevel:
         elif value.type in CLASSES:
             c = self.add_class(value)
             self.facts.default = Default(where, c.methods & set(HANDLERS), c.base)
+        elif value.type == "object" and any(m.type == "spread_element"
+                                             for m in value.named_children):
+            self.facts.default = Default(where, None)  # { ...handlers }: not known here
         elif value.type == "object":
             self.facts.default = Default(where, frozenset(self.handler_members(value, declared)))
         elif value.type == "new_expression":  # a router object (Hono, itty-router): fetch
