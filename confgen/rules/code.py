@@ -8,6 +8,7 @@ in the repository are left out of every rule (CG507 says so once).
 from __future__ import annotations
 
 import difflib
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -146,8 +147,11 @@ def exported_classes(project: Project, sources: Sources) -> Iterator[Issue]:
                             f"no such class from {facts.main}{hint}")
 
 
-def _needs(project: Project, worker: Worker) -> Iterator[tuple[str, KeyPath, str]]:
-    """(handler, where, why) for every handler the config makes this worker need."""
+Need = tuple[str, KeyPath, str]  # (handler, where, why)
+
+
+def _own_needs(worker: Worker) -> Iterator[Need]:
+    """The handlers a worker's own config makes it need."""
     for config in worker.configs:
         for cron, path in config.crons[:1]:
             yield "scheduled", path, f"it has crons ({cron!r})"
@@ -155,34 +159,42 @@ def _needs(project: Project, worker: Worker) -> Iterator[tuple[str, KeyPath, str
             yield "queue", c.path, f"it consumes queue {c.queue!r}"
         for r in config.routes[:1]:
             yield "fetch", r.pattern_path, f"route {r.pattern!r} sends it requests"
+
+
+def _incoming(project: Project) -> dict[str, list[Need]]:
+    """The handlers other workers and the router make each worker need (one pass)."""
+    found: dict[str, list[Need]] = defaultdict(list)
     for other in project.workers:
         for config in other.configs:
             for t in config.tail_consumers:
-                if t.service == worker.name:
-                    yield "tail", t.path + ("service",), f"worker {other.name!r} sends it tail events"
+                found[t.service].append(("tail", t.path + ("service",),
+                                         f"worker {other.name!r} sends it tail events"))
             for s in config.services:
-                if s.service == worker.name and not s.entrypoint:
-                    yield "fetch", s.path + ("service",), \
-                        f"worker {other.name!r} binds it as {s.binding!r}"
+                if not s.entrypoint:
+                    found[s.service].append(("fetch", s.path + ("service",),
+                                             f"worker {other.name!r} binds it as {s.binding!r}"))
     router = project.router
     if router is not None:
-        for i, (key, target) in enumerate((*router.hosts, *router.paths)):
-            if target == worker.name:
-                table = "hosts" if i < len(router.hosts) else "paths"
-                yield "fetch", ("router", table, key), f"the router sends {key!r} to it"
-        if router.default == worker.name:
-            yield "fetch", ("router", "default"), "the router's default sends requests to it"
+        for table, rows in (("hosts", router.hosts), ("paths", router.paths)):
+            for key, target in rows:
+                found[target].append(("fetch", ("router", table, key),
+                                      f"the router sends {key!r} to it"))
+        if router.default is not None:
+            found[router.default].append(("fetch", ("router", "default"),
+                                          "the router's default sends requests to it"))
+    return found
 
 
 def missing_handlers(project: Project, sources: Sources) -> Iterator[Issue]:
     """CG505: crons without scheduled, consumers without queue, tail without tail, ..."""
+    incoming = _incoming(project)
     for worker, facts in _scanned(project, sources):
         handlers = facts.handlers
         if handlers is None or facts.problems:
             continue  # an opaque default export: nothing to check against
         rpc = facts.default is not None and facts.default.base == "WorkerEntrypoint"
         seen: set[KeyPath] = set()
-        for handler, path, why in _needs(project, worker):
+        for handler, path, why in (*_own_needs(worker), *incoming.get(worker.name, ())):
             if handler in handlers or path in seen:
                 continue
             if handler == "fetch" and rpc and "binds it as" in why:

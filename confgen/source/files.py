@@ -24,9 +24,11 @@ def inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
 
 
-def read(path: str, folder: Path) -> bytes:
-    """The bytes of `path`, which must resolve to a regular file inside `folder` (resolved)."""
-    real = Path(os.path.realpath(path))
+def read(path: str, folder: Path, resolved: bool = False) -> bytes:
+    """The bytes of `path`, which must resolve to a regular file inside `folder` (resolved).
+    `resolved`: `path` is already a realpath (from resolve_js / resolve_py); it is opened
+    with O_NOFOLLOW, so a link put there since is refused, not followed."""
+    real = Path(path if resolved else os.path.realpath(path))
     if not inside(real, folder):
         raise Refused("resolves outside the worker's folder")
     try:

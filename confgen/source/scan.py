@@ -83,7 +83,7 @@ def scan_worker(root: Path, worker: Worker) -> WorkerFacts | None:
     while queue:
         path = queue.popleft()
         try:
-            data = files.read(path, real_folder)
+            data = files.read(path, real_folder, resolved=True)
         except files.Refused as exc:
             problems.append((Loc(shown(path), 1, 1), f"not scanned: {exc}"))
             continue
