@@ -252,7 +252,9 @@ def generate(manifests: tuple[str, ...], manifest: Path | None, every: bool, fmt
             usage = True
             continue
         failed = failed or not done.ok
-        diagnostics = as_given(path, done.diagnostics)
+        # info notes (what the source checks could not see) are validate's to print
+        diagnostics = as_given(path, [d for d in done.diagnostics
+                                      if d.severity is not Severity.INFO])
         if show_diff:
             click.echo(write.unified_diff(done.entries, _diff_prefix(path)), nl=False)
             diagnostics = [d for d in diagnostics if d.code not in DIFF_SHOWS]
