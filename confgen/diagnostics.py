@@ -2,7 +2,7 @@
 
 Codes are grouped by the stage that finds them: CG0xx load, CG1xx schema,
 CG2xx references and bindings, CG3xx routes, router and domains, CG4xx outputs,
-CG5xx code against config (the workers' sources).
+CG5xx `confgen import`, CG6xx code against config (the workers' sources).
 """
 
 from __future__ import annotations
@@ -148,23 +148,40 @@ _ALL = (
     _e("CG420", "concurrent-run", "Another process changed an output during the run, or "
        "another confgen run holds the folder; nothing more was written."),
     _e("CG421", "output-io", "An output could not be read, rendered or written."),
-    _e("CG501", "binding-unbound", "The code uses a binding (env.NAME) that no environment "
+    _e("CG501", "import-unreadable", "`confgen import`: a wrangler file could not be read or "
+       "parsed, or is a symbolic link (confgen writes only regular files); it is not imported, "
+       "the others are."),
+    _e("CG502", "import-two-configs", "`confgen import`: a folder holds two wrangler files; "
+       "wrangler reads only the first of wrangler.json, wrangler.jsonc, wrangler.toml, and so "
+       "does import. Remove the other."),
+    _e("CG503", "import-duplicate-worker", "`confgen import`: two wrangler files configure one "
+       "worker name; only the first (by path) is imported."),
+    _e("CG504", "import-not-expressible", "`confgen import`: the manifest format cannot say "
+       "this key or value, so it is left out (or approximated) and the generated file will "
+       "differ there."),
+    _e("CG505", "import-difference", "`confgen import`: in this environment, the file the "
+       "manifest generates means something else than the original for this key (compared as "
+       "wrangler reads both)."),
+    _e("CG506", "import-environment-set", "`confgen import`: the worker lacks environments "
+       "that other files have; the manifest gives every worker every environment, so its "
+       "generated file gains those sections."),
+    _e("CG601", "binding-unbound", "The code uses a binding (env.NAME) that no environment "
        "of the worker binds; bind it in project.toml or fix the name."),
-    _w("CG502", "binding-partly-bound", "The code uses a binding that some environments do not "
+    _w("CG602", "binding-partly-bound", "The code uses a binding that some environments do not "
        "bind, so it is undefined there."),
-    _w("CG503", "binding-unused", "The worker declares a binding its code never uses; remove "
+    _w("CG603", "binding-unused", "The worker declares a binding its code never uses; remove "
        "it or use it."),
-    _e("CG504", "class-not-exported", "A Durable Object, Workflow or container `class_name`, or "
+    _e("CG604", "class-not-exported", "A Durable Object, Workflow or container `class_name`, or "
        "a service binding's `entrypoint`, names a class the target worker does not export."),
-    _e("CG505", "handler-missing", "The config sends the worker events its code has no handler "
+    _e("CG605", "handler-missing", "The config sends the worker events its code has no handler "
        "for: crons need `scheduled`, queue consumers `queue`, tail consumers `tail`, routes, "
        "router targets and service bindings `fetch` (or a WorkerEntrypoint)."),
-    _i("CG506", "dynamic-env", "The code reaches env in a way the scan cannot follow "
+    _i("CG606", "dynamic-env", "The code reaches env in a way the scan cannot follow "
        "(env[name], Object.keys(env), service-worker globals); the binding checks are "
        "partial for this worker."),
-    _i("CG507", "sources-skipped", "Workers whose `main` is not in the repository are left out "
+    _i("CG607", "sources-skipped", "Workers whose `main` is not in the repository are left out "
        "of the source checks (noted when other workers' code is there)."),
-    _w("CG508", "source-unscanned", "A source file could not be read or parsed (a syntax error, "
+    _w("CG608", "source-unscanned", "A source file could not be read or parsed (a syntax error, "
        "outside the worker's folder, not a regular file, too large); checks are partial."),
 )
 

@@ -28,11 +28,19 @@ MODELLED_KEYS = frozenset({
 RESOURCE_BINDINGS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
                      ("producers", "queues"))
 RESOURCE_USES = (*RESOURCE_BINDINGS, ("consumers", "queues"))
-# Keys wrangler does not inherit into env.<name>: written out in every section.
+# Keys wrangler does not inherit into env.<name>: written out in every section. These are
+# the keys wrangler's config-schema.json says are "not automatically inherited", plus
+# durable_objects and version_metadata, which its reader does not inherit either although
+# the schema's wording does not say so (tests/test_import_meaning.py checks both against
+# the pinned wrangler). The modelled binding keys (services, vars...) are handled apart.
 NOT_INHERITED = frozenset({
     "define", "durable_objects", "vectorize", "hyperdrive", "analytics_engine_datasets",
     "ai", "browser", "images", "send_email", "mtls_certificates", "workflows", "pipelines",
     "version_metadata", "unsafe", "secrets_store_secrets", "ratelimits", "assets_binding",
+    "agent_memory", "ai_search", "ai_search_namespaces", "analytics", "artifacts",
+    "cloudchamber", "connect", "containers", "flagship", "media", "stream",
+    "streaming_tail_consumers", "unsafe_hello_world", "vpc_networks", "vpc_services",
+    "worker_loaders",
 })
 
 

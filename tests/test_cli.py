@@ -26,8 +26,8 @@ def test_bundled_manifest_validates_clean() -> None:
     code, out = run("validate", "--manifest", str(REPO / "project.toml"), "--strict")
     *notes, summary = out.splitlines()
     assert code == 0 and summary == "0 error(s), 0 warning(s), 2 note(s)"
-    # api and the dispatcher pick their binding by a computed name, on purpose (CG506)
-    assert [n.split(": info ")[1][:5] for n in notes] == ["CG506", "CG506"]
+    # api and the dispatcher pick their binding by a computed name, on purpose (CG606)
+    assert [n.split(": info ")[1][:5] for n in notes] == ["CG606", "CG606"]
 
 
 def test_errors_exit_1_with_compiler_style_lines() -> None:
@@ -144,11 +144,11 @@ def test_diff_still_reports_problems_it_cannot_show_as_a_diff(tmp_path: Path) ->
 
 
 def test_info_notes_never_fail_and_are_notices_in_ci_formats() -> None:
-    manifest = str(CASES / "CG506_dynamic_env_access" / "project.toml")
+    manifest = str(CASES / "CG606_dynamic_env_access" / "project.toml")
     code, out = run("validate", "--strict", "--manifest", manifest)
     assert code == 0 and out.endswith("0 error(s), 0 warning(s), 1 note(s)\n")
     _, github = run("validate", "--format", "github", "--manifest", manifest)
-    assert github.startswith("::notice file=") and "title=CG506::" in github
+    assert github.startswith("::notice file=") and "title=CG606::" in github
     _, sarif = run("validate", "--format", "sarif", "--manifest", manifest)
     [result] = json.loads(sarif)["runs"][0]["results"]
-    assert (result["ruleId"], result["level"]) == ("CG506", "note")
+    assert (result["ruleId"], result["level"]) == ("CG606", "note")

@@ -23,7 +23,7 @@ from confgen.generate import check, generate
 from confgen.lockfile import lock_name
 from confgen.render import generated_by_confgen
 
-# A worker with a fetch handler (routes and service bindings need one: CG505).
+# A worker with a fetch handler (routes and service bindings need one: CG605).
 ECHO = "export default { fetch() { return new Response(\"hello\") } };\n"
 M = """\
 [project]
@@ -74,9 +74,9 @@ def sha(data: bytes) -> str:
 
 def codes(done: object) -> list[tuple[str, str]]:
     """(code, file) of each problem, but the fixture's stand-in code: it uses none of the
-    vars tests add (CG503), and a second worker has none (CG507)."""
+    vars tests add (CG603), and a second worker has none (CG607)."""
     return sorted((d.code, d.file) for d in done.diagnostics  # type: ignore[attr-defined]
-                  if d.code not in ("CG503", "CG507"))
+                  if d.code not in ("CG603", "CG607"))
 
 
 def write_lock(root: Path, outputs: dict[str, str], manifest: str = "project.toml") -> None:

@@ -1,6 +1,6 @@
 """The source scan (confgen/source/): what it reads, and what it finds in tricky code.
 
-The rule cases (tests/cases/CG5xx_*) show each diagnostic end to end; these tests pin
+The rule cases (tests/cases/CG6xx_*) show each diagnostic end to end; these tests pin
 the filesystem rule (only regular files inside the worker's folder, symlinks resolved,
 at most MAX_BYTES) and scanner details a case would only show indirectly.
 """
@@ -57,7 +57,7 @@ def test_main_that_is_a_symlink_out_of_the_worker_is_refused(tmp_path: Path) -> 
     (tmp_path / "real.js").write_text("export default {};\n")
     os.symlink(tmp_path / "real.js", tmp_path / "workers/web/src/index.js")
     [(code, _, message)] = found(tmp_path / "project.toml")
-    assert code == "CG508" and "resolves outside the worker's folder" in message
+    assert code == "CG608" and "resolves outside the worker's folder" in message
 
 
 def test_worker_folder_that_leaves_the_manifest_folder_is_skipped(tmp_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_worker_folder_that_leaves_the_manifest_folder_is_skipped(tmp_path: Path
     os.symlink(away, tmp_path / "workers/web")
     codes = [c for c, _, _ in found(tmp_path / "project.toml")]
     assert "CG402" in codes  # the output would leave the folder (confgen.placement)
-    assert not any(c.startswith("CG5") for c in codes)  # env.X there was never read
+    assert not any(c.startswith("CG6") for c in codes)  # env.X there was never read
 
 
 def test_a_fifo_is_never_opened_for_reading(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_a_fifo_is_never_opened_for_reading(tmp_path: Path) -> None:
     (tmp_path / "workers/web/src").mkdir(parents=True)
     os.mkfifo(tmp_path / "workers/web/src/index.js")
     # isfile() is false for a FIFO: the worker counts as not in the repository (and as
-    # it is the only worker, there is no CG507 note either)
+    # it is the only worker, there is no CG607 note either)
     assert found(manifest) == []
     target = tmp_path / "workers/web/src/fifo.js"
     os.mkfifo(target)
@@ -95,7 +95,7 @@ def test_a_file_over_the_size_bound_is_not_read(tmp_path: Path) -> None:
                                   "export default { fetch(r, env) { env.GREETING } };\n",
                                   "src/big.js": big})
     [(code, file, message)] = found(manifest)
-    assert (code, file) == ("CG508", "workers/web/src/big.js") and "larger than" in message
+    assert (code, file) == ("CG608", "workers/web/src/big.js") and "larger than" in message
 
 
 def test_typescript_import_of_dot_js_means_the_ts_file(tmp_path: Path) -> None:

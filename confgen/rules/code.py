@@ -2,7 +2,7 @@
 
 Every rule here takes the model and the scan of the sources (confgen.source.scan) and
 yields Issues; source locations ride on `Issue.where`. Workers whose sources are not
-in the repository are left out of every rule (CG507 says so once).
+in the repository are left out of every rule (CG607 says so once).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def _uses(worker: Worker, facts: WorkerFacts) -> dict[str, tuple[Loc, ...]]:
 
 
 def unbound_uses(project: Project, sources: Sources) -> Iterator[Issue]:
-    """CG501: used but bound nowhere; CG502: bound in only some environments."""
+    """CG601: used but bound nowhere; CG602: bound in only some environments."""
     for worker, facts in _scanned(project, sources):
         names = {c.env: {n for n, _, _ in bound_names(c)} for c in worker.configs}
         every = set().union(*names.values())
@@ -72,31 +72,31 @@ def unbound_uses(project: Project, sources: Sources) -> Iterator[Issue]:
             more = f" (and {len(locs) - 1} more use(s))" if len(locs) > 1 else ""
             if name not in every:
                 hint = did_you_mean(name, every)
-                yield Issue("CG501", (), f"worker {worker.name!r} uses env.{name}, which no "
+                yield Issue("CG601", (), f"worker {worker.name!r} uses env.{name}, which no "
                             f"environment binds{hint}{more}", where=_at(locs[0]))
                 continue
             missing = [c for c in deployed if name not in names[c.env]]
             if missing:
                 having = [c for c in deployed if name in names[c.env]]
-                yield Issue("CG502", (), f"worker {worker.name!r} uses env.{name}, bound only "
+                yield Issue("CG602", (), f"worker {worker.name!r} uses env.{name}, bound only "
                             f"in {', '.join(_label(c) for c in having)}; missing in "
                             f"{', '.join(_label(c) for c in missing)}{more}",
                             where=_at(locs[0]))
 
 
 def unused_bindings(project: Project, sources: Sources) -> Iterator[Issue]:
-    """CG503: a binding the worker declares (not [defaults]) that its code never uses."""
+    """CG603: a binding the worker declares (not [defaults]) that its code never uses."""
     seen: set[KeyPath] = set()
     for worker, facts in _scanned(project, sources):
         if facts.dynamic is not None or facts.problems:
-            continue  # the scan cannot see every use: CG506 / CG508 say so
+            continue  # the scan cannot see every use: CG606 / CG608 say so
         uses = _uses(worker, facts)
         for config in worker.configs:
             for name, kind, path in bound_names(config):
                 if path[:2] != worker.path or path in seen or name in uses:
                     continue
                 seen.add(path)
-                yield Issue("CG503", path, f"{kind} {name!r} is bound to worker "
+                yield Issue("CG603", path, f"{kind} {name!r} is bound to worker "
                             f"{worker.name!r} but its code never uses it "
                             f"(scanned from {facts.main})")
 
@@ -135,7 +135,7 @@ def _class_refs(project: Project, worker: Worker) -> Iterator[tuple[str, str, st
 
 
 def exported_classes(project: Project, sources: Sources) -> Iterator[Issue]:
-    """CG504: a class_name or entrypoint the target worker does not export."""
+    """CG604: a class_name or entrypoint the target worker does not export."""
     for worker in project.workers:
         for name, target, what, path in _class_refs(project, worker):
             facts = sources.get(target)
@@ -143,7 +143,7 @@ def exported_classes(project: Project, sources: Sources) -> Iterator[Issue]:
                 continue
             if name not in facts.exports:
                 hint = did_you_mean(name, facts.exports)
-                yield Issue("CG504", path, f"{what} class {name!r}: worker {target!r} exports "
+                yield Issue("CG604", path, f"{what} class {name!r}: worker {target!r} exports "
                             f"no such class from {facts.main}{hint}")
 
 
@@ -186,7 +186,7 @@ def _incoming(project: Project) -> dict[str, list[Need]]:
 
 
 def missing_handlers(project: Project, sources: Sources) -> Iterator[Issue]:
-    """CG505: crons without scheduled, consumers without queue, tail without tail, ..."""
+    """CG605: crons without scheduled, consumers without queue, tail without tail, ..."""
     incoming = _incoming(project)
     for worker, facts in _scanned(project, sources):
         handlers = facts.handlers
@@ -202,36 +202,36 @@ def missing_handlers(project: Project, sources: Sources) -> Iterator[Issue]:
             seen.add(path)
             shown = "has no default export" if facts.default is None \
                 else f"exports no `{handler}` handler"
-            yield Issue("CG505", path, f"worker {worker.name!r} needs `{handler}` because "
+            yield Issue("CG605", path, f"worker {worker.name!r} needs `{handler}` because "
                         f"{why}, but {facts.main} {shown}")
 
 
 def dynamic_access(project: Project, sources: Sources) -> Iterator[Issue]:
-    """CG506 (info): env reached by a computed name, once per worker."""
+    """CG606 (info): env reached by a computed name, once per worker."""
     for worker, facts in _scanned(project, sources):
         if facts.dynamic is not None:
-            yield Issue("CG506", (), f"worker {worker.name!r} reaches env here in a way the "
+            yield Issue("CG606", (), f"worker {worker.name!r} reaches env here in a way the "
                         "scan cannot follow (a computed name, env as a whole, service-worker "
                         "globals); unused-binding warnings are off for it",
                         where=_at(facts.dynamic))
 
 
 def skipped_workers(project: Project, sources: Sources) -> Iterator[Issue]:
-    """CG507 (info): one line for the workers whose sources are not here, when others'
+    """CG607 (info): one line for the workers whose sources are not here, when others'
     are (a repository with no worker's code at all is a config repository: no note)."""
     skipped = sources.skipped
     if skipped and len(skipped) < len(sources.workers):
         first = project.worker(skipped[0])
         path = first.path if first is not None else ()
-        yield Issue("CG507", path, f"source checks skipped for {len(skipped)} worker(s) whose "
+        yield Issue("CG607", path, f"source checks skipped for {len(skipped)} worker(s) whose "
                     f"`main` is not in this repository: {', '.join(skipped)}")
 
 
 def unscanned_files(project: Project, sources: Sources) -> Iterator[Issue]:
-    """CG508: a source file that could not be read or parsed."""
+    """CG608: a source file that could not be read or parsed."""
     for worker, facts in _scanned(project, sources):
         for loc, why in facts.problems:
-            yield Issue("CG508", (), f"worker {worker.name!r}: {why}; its source checks are "
+            yield Issue("CG608", (), f"worker {worker.name!r}: {why}; its source checks are "
                         "partial", where=_at(loc))
 
 

@@ -1,6 +1,6 @@
 // api: the single HTTP entry point. Domain routing reads domain-routes.json,
 // which confgen generates from project.toml's [domains]; each route names the
-// service binding to forward to, so env is read by a computed name (CG506).
+// service binding to forward to, so env is read by a computed name (CG606).
 import routes from "../assets/domain-routes.json";
 
 interface Route { domain: string; service: string; binding: string; requiresAuth: boolean }

@@ -1,6 +1,6 @@
 export default {
   async fetch(request, env) {
-    // LOG_LEVEL and REGION are set in production only (CG502 says so; they are optional).
+    // LOG_LEVEL and REGION are set in production only (CG602 says so; they are optional).
     const region = env.REGION ?? "default";
     if (env.LOG_LEVEL === "debug") {
       console.log(`edge ${region}: ${request.url}`);
