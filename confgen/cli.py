@@ -195,7 +195,7 @@ def validate(manifests: tuple[str, ...], manifest: Path | None, every: bool, fmt
         quiet_ones += as_given(path, result.suppressed)
     emit(sorted(shown), fmt, color, sorted(quiet_ones), quiet)
     errors = sum(d.severity is Severity.ERROR for d in shown)
-    warnings = len(shown) - errors
+    warnings = sum(d.severity is Severity.WARNING for d in shown)  # info never fails
     sys.exit(EXIT_USAGE if usage else EXIT_FAIL if errors or (strict and warnings) else EXIT_OK)
 
 
@@ -259,7 +259,9 @@ def generate(manifests: tuple[str, ...], manifest: Path | None, every: bool, fmt
             usage = True
             continue
         failed = failed or not done.ok
-        diagnostics = as_given(path, done.diagnostics)
+        # info notes (what the source checks could not see) are validate's to print
+        diagnostics = as_given(path, [d for d in done.diagnostics
+                                      if d.severity is not Severity.INFO])
         if show_diff:
             click.echo(write.unified_diff(done.entries, _diff_prefix(path)), nl=False)
             diagnostics = [d for d in diagnostics if d.code not in DIFF_SHOWS]

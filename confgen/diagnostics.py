@@ -2,7 +2,7 @@
 
 Codes are grouped by the stage that finds them: CG0xx load, CG1xx schema,
 CG2xx references and bindings, CG3xx routes, router and domains, CG4xx outputs,
-CG5xx `confgen import`.
+CG5xx `confgen import`, CG6xx code against config (the workers' sources).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ KeyPath = tuple[PathPart, ...]
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # never fails a run, not even with --strict
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ def _e(code: str, title: str, help: str) -> Code:
 
 def _w(code: str, title: str, help: str) -> Code:
     return Code(code, Severity.WARNING, title, help)
+
+
+def _i(code: str, title: str, help: str) -> Code:
+    return Code(code, Severity.INFO, title, help)
 
 
 _ALL = (
@@ -160,6 +165,24 @@ _ALL = (
     _e("CG506", "import-environment-set", "`confgen import`: the worker lacks environments "
        "that other files have; the manifest gives every worker every environment, so its "
        "generated file gains those sections."),
+    _e("CG601", "binding-unbound", "The code uses a binding (env.NAME) that no environment "
+       "of the worker binds; bind it in project.toml or fix the name."),
+    _w("CG602", "binding-partly-bound", "The code uses a binding that some environments do not "
+       "bind, so it is undefined there."),
+    _w("CG603", "binding-unused", "The worker declares a binding its code never uses; remove "
+       "it or use it."),
+    _e("CG604", "class-not-exported", "A Durable Object, Workflow or container `class_name`, or "
+       "a service binding's `entrypoint`, names a class the target worker does not export."),
+    _e("CG605", "handler-missing", "The config sends the worker events its code has no handler "
+       "for: crons need `scheduled`, queue consumers `queue`, tail consumers `tail`, routes, "
+       "router targets and service bindings `fetch` (or a WorkerEntrypoint)."),
+    _i("CG606", "dynamic-env", "The code reaches env in a way the scan cannot follow "
+       "(env[name], Object.keys(env), service-worker globals); the binding checks are "
+       "partial for this worker."),
+    _i("CG607", "sources-skipped", "Workers whose `main` is not in the repository are left out "
+       "of the source checks (noted when other workers' code is there)."),
+    _w("CG608", "source-unscanned", "A source file could not be read or parsed (a syntax error, "
+       "outside the worker's folder, not a regular file, too large); checks are partial."),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}
@@ -197,6 +220,7 @@ class Issue:
     code: str
     path: KeyPath
     message: str
+    where: tuple[str, int, int] | None = None  # (file, line, column) in a worker's source
 
 
 def format_path(path: KeyPath) -> str:

@@ -38,7 +38,7 @@ class RenderError(Exception):
 @dataclass(frozen=True)
 class Output:
     path: str  # posix, relative to the manifest's folder
-    syntax: str  # "jsonc", "toml", "json" or "python": how to parse it back
+    syntax: str  # "jsonc", "toml", "json", "python" or "typescript": how to parse it back
     text: str
     meant: Any = None  # what it must parse back to (python: its top-level tables by name)
 
@@ -102,6 +102,10 @@ def verify(output: Output) -> None:
             parsed = tomllib.loads(output.text)
         elif output.syntax == "json":
             parsed = _strict_json(output.text)
+        elif output.syntax == "typescript":  # a worker's Env declaration (confgen.envtypes)
+            from confgen.envtypes import parse_back
+
+            parsed = parse_back(output.text)
         else:
             parsed = _module_tables(ast.parse(output.text, feature_version=(3, 9)),
                                     set(output.meant))
@@ -197,6 +201,10 @@ def render_all(project: Project, source: str = "project.toml") -> dict[str, Outp
     for extra in (render_domain_routes(project), render_router(project, source)):
         if extra is not None:
             outputs.append(extra)
+    from confgen import envtypes  # each worker's typed Env (issue #11)
+
+    with _rendering("worker-configuration.d.ts"):
+        outputs.extend(envtypes.outputs(project, source))
     # One spelling per file: `./x`, `a/../x` and `x` are the same output, and the lock
     # knows it by this name (validate has rejected paths that do not normalise).
     outputs = [replace(o, path=normalise(o.path) or o.path) for o in outputs]

@@ -20,10 +20,17 @@ HELP_URI = os.environ.get(
     "CONFGEN_HELP_URI", "https://github.com/confgen/confgen/blob/main/docs/diagnostics.md")
 
 
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+# GitHub annotations and SARIF name the lowest level differently.
+_GITHUB = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+_SARIF = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
 def _summary(diagnostics: Sequence[Diagnostic], suppressed: Sequence[Diagnostic]
              ) -> dict[str, int]:
     return {"errors": sum(d.severity is Severity.ERROR for d in diagnostics),
             "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+            "notes": sum(d.severity is Severity.INFO for d in diagnostics),
             "suppressed": len(suppressed)}
 
 
@@ -33,14 +40,14 @@ def text(diagnostics: Sequence[Diagnostic], color: bool = False,
     for d in diagnostics:
         severity = str(d.severity)
         if color:
-            severity = ("\033[31m" if d.severity is Severity.ERROR else "\033[33m") + severity \
-                + "\033[0m"
+            severity = _COLORS[d.severity] + severity + "\033[0m"
         where = f"{d.path}: " if d.path else ""
         lines.append(f"{d.file}:{d.line}:{d.column}: {severity} {d.code} {where}{d.message}")
     s = _summary(diagnostics, suppressed)
     if diagnostics or suppressed:
         tail = f", {s['suppressed']} suppressed" if suppressed else ""
-        lines.append(f"{s['errors']} error(s), {s['warnings']} warning(s){tail}")
+        notes = f", {s['notes']} note(s)" if s["notes"] else ""
+        lines.append(f"{s['errors']} error(s), {s['warnings']} warning(s){notes}{tail}")
     return "\n".join(lines)
 
 
@@ -61,7 +68,7 @@ def github(diagnostics: Sequence[Diagnostic], color: bool = False,
         return esc(value).replace(":", "%3A").replace(",", "%2C")
 
     return "\n".join(
-        f"::{d.severity} file={prop(d.file)},line={d.line},col={d.column},"
+        f"::{_GITHUB[d.severity]} file={prop(d.file)},line={d.line},col={d.column},"
         f"title={prop(d.code)}::{esc((d.path + ': ' if d.path else '') + d.message)}"
         for d in diagnostics)
 
@@ -89,7 +96,7 @@ def _rule(code: str) -> dict[str, object]:
             "shortDescription": {"text": sentence}, "fullDescription": {"text": c.help},
             "help": {"text": f"{c.help} See {uri}", "markdown": f"**{code} {c.title}**\n\n"
                      f"{c.help}\n\n[More about {code}]({uri})"},
-            "helpUri": uri, "defaultConfiguration": {"level": str(c.severity)},
+            "helpUri": uri, "defaultConfiguration": {"level": _SARIF[c.severity]},
             "properties": {"tags": [c.title]}}
 
 
@@ -106,7 +113,7 @@ def sarif(diagnostics: Sequence[Diagnostic], color: bool = False,
     results = []
     for d, quiet in everything:
         result: dict[str, object] = {
-            "ruleId": d.code, "ruleIndex": used.index(d.code), "level": str(d.severity),
+            "ruleId": d.code, "ruleIndex": used.index(d.code), "level": _SARIF[d.severity],
             "message": {"text": (d.path + ": " if d.path else "") + d.message},
             "locations": [{"physicalLocation": {
                 "artifactLocation": artifact(d.file),

@@ -13,6 +13,7 @@ from confgen import load, placement, resolve, rules, schema, selection
 from confgen.diagnostics import Diagnostic, Issue, Severity, format_path
 from confgen.model import Project
 from confgen.selection import EVERYTHING, Selection
+from confgen.source.scan import scan_project
 
 
 @dataclass(frozen=True)
@@ -30,39 +31,54 @@ class Result:
     def warnings(self) -> int:
         return sum(d.severity is Severity.WARNING for d in self.diagnostics)
 
+    @property
+    def notes(self) -> int:
+        return sum(d.severity is Severity.INFO for d in self.diagnostics)
+
 
 def locate(loaded: load.Loaded, issues: list[Issue]) -> tuple[Diagnostic, ...]:
     found = set()
     for issue in issues:
+        if issue.where is not None:  # a worker's source file, relative to the manifest
+            found.add(Diagnostic(*issue.where, issue.code, issue.message,
+                                 format_path(issue.path)))
+            continue
         line, column = loaded.positions.locate(issue.path)
         found.add(Diagnostic(loaded.file, line, column, issue.code, issue.message,
                              format_path(issue.path)))
     return tuple(sorted(found))
 
 
-def validate_loaded(loaded: load.Loaded) -> Result:
+def validate_loaded(loaded: load.Loaded, sources: bool = True) -> Result:
+    """`sources`: also scan the workers' code under loaded.root (confgen.source)."""
     issues = schema.check(loaded.data)
     if issues:
         return Result(locate(loaded, issues), None, loaded)
     project = resolve.build(loaded.data, Path(loaded.file).name)
-    return Result(locate(loaded, rules.run(project)), project, loaded)
+    issues = rules.run(project)
+    if sources:
+        issues += rules.run_sources(project, scan_project(project, loaded.root))
+    return Result(locate(loaded, issues), project, loaded)
 
 
-def validate_text(raw: bytes, file: str = "project.toml", root: Path = Path(".")) -> Result:
+def validate_text(raw: bytes, file: str = "project.toml", root: Path = Path("."),
+                  sources: bool = False) -> Result:
+    """The manifest text alone, unless `sources` (then the code under `root` too)."""
     parsed = load.parse(raw, file, root)
     if isinstance(parsed, Diagnostic):
         return Result((parsed,), None, None)
-    return validate_loaded(parsed)
+    return validate_loaded(parsed, sources)
 
 
 def validate_file(path: Path, display: str | None = None,
                   chosen: Selection = EVERYTHING, raw: bytes | None = None) -> Result:
-    """validate_text, then where the manifest's paths land on the real filesystem, then
-    the rule selection (`raw`: the manifest's bytes when they do not come from `path`)."""
+    """validate_text with the workers' sources, then where the manifest's paths land on
+    the real filesystem, then the rule selection (`raw`: the manifest's bytes when they do not come from `path`)."""
     from confgen.fs import manifest_root
 
     root = manifest_root(path)
-    result = validate_text(load.read(path) if raw is None else raw, display or str(path), root)
+    result = validate_text(load.read(path) if raw is None else raw, display or str(path), root,
+                           sources=True)
     found: tuple[Diagnostic, ...] = ()
     if result.project is not None and result.loaded is not None:
         found = locate(result.loaded, placement.check(result.project, root))

@@ -30,10 +30,11 @@ def small_project(tmp_path: Path) -> Path:
     """A two-worker project in a scratch folder; returns its manifest."""
     manifest = tmp_path / "project.toml"
     manifest.write_text(SMALL)
-    for worker in ("db", "web"):
+    sources = {"db": "export default { fetch(req, env) { return new Response(env.GREETING) } }\n",
+               "web": "export default { fetch(req, env) { return env.DB.fetch(req) } }\n"}
+    for worker, code in sources.items():
         (tmp_path / "workers" / worker / "src").mkdir(parents=True)
-        (tmp_path / "workers" / worker / "src" / "index.js").write_text(
-            "export default { fetch() { return new Response('ok') } }\n")
+        (tmp_path / "workers" / worker / "src" / "index.js").write_text(code)
     return manifest
 
 

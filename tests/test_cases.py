@@ -3,7 +3,9 @@
 Each folder under tests/cases/ holds a `project.toml` and an `expected` file:
 one `CODE LINE:COLUMN` per line, the exact set validate must report (an empty
 `expected` means the manifest is clean). Folders are named `<code>_<slug>` or
-`clean_<slug>`.
+`clean_<slug>`. Cases of the source checks (CG6xx) keep the workers' code beside
+the manifest (`workers/<name>/src/...`); a diagnostic in a source file is listed
+as `CODE path:LINE:COLUMN`, the path relative to the case folder.
 """
 
 from __future__ import annotations
@@ -43,22 +45,34 @@ CODES_TESTED_ELSEWHERE = {
 }
 
 
-def expected(case: Path) -> set[tuple[str, int, int]]:
-    out = set()
+Position = tuple[str, int, int] | tuple[str, str, int, int]
+
+
+def expected(case: Path) -> set[Position]:
+    out: set[Position] = set()
     for line in (case / "expected").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             code, position = line.split()
-            row, column = position.split(":")
-            out.add((code, int(row), int(column)))
+            *file, row, column = position.split(":")
+            if file:
+                out.add((code, file[0], int(row), int(column)))
+            else:
+                out.add((code, int(row), int(column)))
     return out
+
+
+def _codes(found: set[Position]) -> set[str]:
+    return {str(p[0]) for p in found}
 
 
 @pytest.mark.parametrize("case", CASE_DIRS, ids=[p.name for p in CASE_DIRS])
 def test_case_reports_exactly_the_expected_diagnostics(case: Path) -> None:
     result = validate_file(case / "project.toml")
-    got = {(d.code, d.line, d.column) for d in result.diagnostics}
+    manifest = str(case / "project.toml")
+    got: set[Position] = {(d.code, d.line, d.column) if d.file == manifest
+                          else (d.code, d.file, d.line, d.column) for d in result.diagnostics}
     assert got == expected(case), "\n".join(
-        f"{d.line}:{d.column} {d.code} {d.message}" for d in result.diagnostics)
+        f"{d.file}:{d.line}:{d.column} {d.code} {d.message}" for d in result.diagnostics)
 
 
 @pytest.mark.parametrize("case", [p for p in CASE_DIRS if not p.name.startswith("clean_")],
@@ -66,7 +80,7 @@ def test_case_reports_exactly_the_expected_diagnostics(case: Path) -> None:
 def test_case_folder_is_named_after_a_code_it_expects(case: Path) -> None:
     code = case.name.split("_")[0]
     assert code in CODES
-    assert code in {c for c, _, _ in expected(case)}
+    assert code in _codes(expected(case))
 
 
 def test_every_code_has_a_case() -> None:

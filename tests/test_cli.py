@@ -24,14 +24,17 @@ def run(*args: str) -> tuple[int, str]:
 
 def test_bundled_manifest_validates_clean() -> None:
     code, out = run("validate", "--manifest", str(REPO / "project.toml"), "--strict")
-    assert (code, out) == (0, "")
+    *notes, summary = out.splitlines()
+    assert code == 0 and summary == "0 error(s), 0 warning(s), 2 note(s)"
+    # api and the dispatcher pick their binding by a computed name, on purpose (CG606)
+    assert [n.split(": info ")[1][:5] for n in notes] == ["CG606", "CG606"]
 
 
 def test_errors_exit_1_with_compiler_style_lines() -> None:
     code, out = run("validate", "--manifest", str(CASES / "CG203_namespace_binding_renamed"
                                                   / "project.toml"))
     assert code == 1
-    first = out.splitlines()[0]
+    first = next(line for line in out.splitlines() if ": error " in line)
     assert first.endswith("must be 'CRM_DISPATCH', as declared in [dispatch_namespaces.crm]")
     assert ":16:26: error CG203 workers.campaign.dispatch_namespaces[0].binding: " in first
 
@@ -42,7 +45,7 @@ def test_json_format_has_the_documented_shape() -> None:
     data = json.loads(out)
     assert code == 1
     assert data["version"] == 1
-    assert data["summary"] == {"errors": 1, "warnings": 0, "suppressed": 0}
+    assert data["summary"] == {"errors": 1, "warnings": 0, "notes": 0, "suppressed": 0}
     assert set(data["diagnostics"][0]) == {"code", "severity", "message", "file", "line",
                                            "column", "path"}
 
@@ -138,3 +141,14 @@ def test_diff_still_reports_problems_it_cannot_show_as_a_diff(tmp_path: Path) ->
     (tmp_path / "workers/notes/wrangler.json").write_text("{}\n")
     code, out = run("generate", "--diff", "--manifest", str(tmp_path / "project.toml"))
     assert code == 1 and "CG415" in out
+
+
+def test_info_notes_never_fail_and_are_notices_in_ci_formats() -> None:
+    manifest = str(CASES / "CG606_dynamic_env_access" / "project.toml")
+    code, out = run("validate", "--strict", "--manifest", manifest)
+    assert code == 0 and out.endswith("0 error(s), 0 warning(s), 1 note(s)\n")
+    _, github = run("validate", "--format", "github", "--manifest", manifest)
+    assert github.startswith("::notice file=") and "title=CG606::" in github
+    _, sarif = run("validate", "--format", "sarif", "--manifest", manifest)
+    [result] = json.loads(sarif)["runs"][0]["results"]
+    assert (result["ruleId"], result["level"]) == ("CG606", "note")

@@ -180,7 +180,10 @@ def test_no_byte_outside_changes_and_nothing_unowned_is_removed(
     assert snapshot(outside) == before_outside
     after = snapshot(root)
     outputs = {"workers/hello/wrangler.jsonc", "workers/two/wrangler.jsonc",
-               "workers/three/wrangler.jsonc", "confgen.lock", "other.confgen.lock"}
+               "workers/three/wrangler.jsonc", "confgen.lock", "other.confgen.lock",
+               "workers/hello/worker-configuration.d.ts",
+               "workers/two/worker-configuration.d.ts",
+               "workers/three/worker-configuration.d.ts"}
     if case["domains"]:
         outputs.add(os.path.normpath(str(case["domains"])))
     for rel, was in before.items():

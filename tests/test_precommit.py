@@ -23,6 +23,8 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
            "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
            "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+# A worker with a fetch handler (routes and service bindings need one: CG505).
+ECHO = "export default { fetch() { return new Response(\"hello\") } };\n"
 MANIFEST = """\
 [project]
 name = "m"
@@ -78,7 +80,7 @@ def make_project(root: Path, hook_repo: tuple[Path, str], hooks: list[str],
         base = root / folder
         for worker in ("auth", "api"):
             (base / "workers" / worker / "src").mkdir(parents=True)
-            (base / "workers" / worker / "src/index.js").write_text("export default {}\n")
+            (base / "workers" / worker / "src/index.js").write_text(ECHO)
         (base / "project.toml").write_text(MANIFEST)
         subprocess.run([sys.executable, "-m", "confgen", "generate", "--quiet"], cwd=base,
                        check=True, capture_output=True, timeout=120)

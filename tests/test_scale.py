@@ -77,7 +77,7 @@ def test_the_large_fleet_is_clean_and_every_output_parses_back(fleets: dict[int,
     assert result.project is not None
     assert not fleets[LARGE].positions.built  # no diagnostic, so no source map was built
     outputs = render.render_all(result.project)
-    assert len(outputs) == LARGE + 2  # a wrangler file per worker, domain routes, router
+    assert len(outputs) == 2 * LARGE + 2  # wrangler file and Env types per worker, routes, router
     assert sum(o.syntax == "toml" for o in outputs.values()) == LARGE // 10 - 1
     for output in outputs.values():
         render.verify(output)

@@ -8,6 +8,7 @@ from confgen.diagnostics import Issue
 from confgen.model import Project
 from confgen.rules import (
     bindings,
+    code,
     domains,
     graph,
     lint,
@@ -17,6 +18,7 @@ from confgen.rules import (
     routes,
     variables,
 )
+from confgen.source.scan import Sources
 
 Rule = Callable[[Project], Iterable[Issue]]
 
@@ -35,3 +37,8 @@ RULES: tuple[Rule, ...] = (
 
 def run(project: Project) -> list[Issue]:
     return [issue for rule in RULES for issue in rule(project)]
+
+
+def run_sources(project: Project, sources: Sources) -> list[Issue]:
+    """The code-against-config rules (confgen/rules/code.py), on the scanned sources."""
+    return [issue for rule in code.RULES for issue in rule(project, sources)]

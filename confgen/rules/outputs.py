@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from confgen import envtypes
 from confgen.diagnostics import Issue, KeyPath
 from confgen.lockfile import lock_name
 from confgen.model import Project
@@ -18,7 +19,7 @@ def output_paths(project: Project) -> list[tuple[str, KeyPath, str]]:
         outs.append((project.domains.output, ("domains", "output"), "domain-routes.json"))
     if project.router is not None:
         outs.append((project.router.output, ("router", "output"), "router table"))
-    return outs
+    return outs + envtypes.output_paths(project)
 
 
 def _declared(project: Project, worker: str) -> KeyPath:

@@ -1,9 +1,9 @@
 // api: the single HTTP entry point. Domain routing reads domain-routes.json,
-// which confgen generates from project.toml's [domains].
+// which confgen generates from project.toml's [domains]; each route names the
+// service binding to forward to, so env is read by a computed name (CG606).
 import routes from "../assets/domain-routes.json";
 
 interface Route { domain: string; service: string; binding: string; requiresAuth: boolean }
-type Env = Record<string, { fetch(request: Request): Promise<Response> }>;
 
 function find(host: string): Route | undefined {
   const table = routes as Route[];
@@ -21,6 +21,12 @@ export default {
     if (route.requiresAuth && !request.headers.get("authorization")) {
       return new Response("unauthorized", { status: 401 });
     }
-    return env[route.binding].fetch(request);
+    const services = env as unknown as Record<string, Fetcher | undefined>;
+    const service = services[route.binding];
+    if (service === undefined) {
+      return new Response(JSON.stringify({ error: "no binding", binding: route.binding }),
+        { status: 502 });
+    }
+    return service.fetch(request);
   },
-};
+} satisfies ExportedHandler<Env>;

@@ -1,8 +1,5 @@
 // schedule: runs the platform's cron jobs (a user worker in the dotdo namespace).
-interface Env {
-  SERVICES: { get(name: string): { fetch(request: Request): Promise<Response> } };
-}
-
+// It calls db through the namespace binding (db is a sibling in the namespace).
 export default {
   async fetch(request: Request): Promise<Response> {
     return new Response(JSON.stringify({ service: "schedule" }), {
@@ -14,4 +11,4 @@ export default {
       new Request("https://db.do/api/db/cron", { method: "POST", body: controller.cron }),
     );
   },
-};
+} satisfies ExportedHandler<Env>;

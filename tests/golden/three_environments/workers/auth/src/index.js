@@ -1,5 +1,7 @@
 export default {
   async fetch(request, env) {
-    return new Response("auth");
+    const token = request.headers.get("authorization") ?? "";
+    const user = await env.SESSIONS.get(token);
+    return new Response(user && env.JWT_SECRET ? "auth: ok" : "auth: who?");
   },
 };

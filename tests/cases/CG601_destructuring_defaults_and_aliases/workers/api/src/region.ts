@@ -1,0 +1,3 @@
+export function region(bindings: Env): string {
+  return bindings.REGION ?? "earth";
+}

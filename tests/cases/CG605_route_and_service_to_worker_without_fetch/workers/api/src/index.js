@@ -1,0 +1,3 @@
+export default {
+  async scheduled(controller, env) {},
+};

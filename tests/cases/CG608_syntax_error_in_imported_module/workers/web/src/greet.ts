@@ -1,0 +1,2 @@
+export function greet(name: string): string {
+  return `hello ${name}`;
