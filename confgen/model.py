@@ -13,28 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from confgen import surface
 from confgen.diagnostics import KeyPath
 
 STANDALONE = "standalone"
 NAMESPACE = "namespace"
 LOCK = "confgen.lock"  # beside the manifest: what confgen wrote (see confgen.write)
-# wrangler keys confgen writes from the manifest: not allowed in the `wrangler` passthrough.
-MODELLED_KEYS = frozenset({
-    "name", "env", "main", "account_id", "compatibility_date", "compatibility_flags",
-    "services", "kv_namespaces", "d1_databases", "r2_buckets", "queues",
-    "dispatch_namespaces", "vars", "secrets", "routes", "route", "triggers", "tail_consumers",
-    "observability", "workers_dev",
-})
 # (Config attribute, [resources] kind) of every binding that names a declared resource.
 RESOURCE_BINDINGS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
                      ("producers", "queues"))
 RESOURCE_USES = (*RESOURCE_BINDINGS, ("consumers", "queues"))
 # Keys wrangler does not inherit into env.<name>: written out in every section.
-NOT_INHERITED = frozenset({
-    "define", "durable_objects", "vectorize", "hyperdrive", "analytics_engine_datasets",
-    "ai", "browser", "images", "send_email", "mtls_certificates", "workflows", "pipelines",
-    "version_metadata", "unsafe", "secrets_store_secrets", "ratelimits", "assets_binding",
-})
+# From wrangler's own schema (schemas/wrangler-keys.json, made by scripts/wrangler-surface).
+NOT_INHERITED = surface.not_inherited()
 
 
 @dataclass(frozen=True)
@@ -44,6 +35,7 @@ class Service:
     script: str  # the target's script name in this environment
     entrypoint: str | None
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()  # further sub-keys wrangler's definition allows
 
 
 @dataclass(frozen=True)
@@ -53,6 +45,7 @@ class Kv:
     preview_id: str | None
     resource: str | None
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +55,7 @@ class D1:
     database_id: str | None
     resource: str | None
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +64,7 @@ class R2:
     bucket_name: str | None
     resource: str | None
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +73,7 @@ class Producer:
     queue: str | None
     resource: str | None
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +91,7 @@ class Dispatch:
     ref: str | None  # the [dispatch_namespaces] id; None for the router's own bindings
     outbound: Any
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +99,7 @@ class Tail:
     service: str
     script: str
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +110,7 @@ class Route:
     custom_domain: bool
     path: KeyPath
     is_table: bool = False
+    singular: bool = False  # wrangler's `route` (one route) rather than `routes`
 
     @property
     def pattern_path(self) -> KeyPath:
@@ -149,10 +148,18 @@ class Config:
     crons: tuple[tuple[str, KeyPath], ...]
     crons_own: bool
     tail_consumers: tuple[Tail, ...]
-    observability: Any
-    workers_dev: bool | None
-    wrangler: tuple[tuple[str, Any], ...]  # passthrough keys, sorted
+    # every other wrangler key (confgen.surface), resolved for this section, as wrangler
+    # defines it: at top level all that are set, in an environment the ones wrangler does
+    # not inherit and the inherited ones whose value differs from the top level's. Sorted.
+    wrangler: tuple[tuple[str, Any], ...]
     path: KeyPath  # where this section is declared
+    # (key, where): inherited keys the top level sets and this environment removes, which
+    # wrangler cannot express (it would inherit the top level's value); a rule reports them.
+    cannot_remove: tuple[tuple[str, KeyPath], ...] = ()
+
+    def get(self, key: str) -> Any:
+        """A wrangler key confgen copies (`assets`, `durable_objects`, ...), or None."""
+        return dict(self.wrangler).get(key)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,14 @@ the key itself, `oneOf` failures at the branch the value was meant for.
 from __future__ import annotations
 
 import datetime
+import difflib
 import json
 import math
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from confgen import surface
 from confgen.diagnostics import Issue, KeyPath
 from confgen.resources import data_dir
 
@@ -20,13 +22,14 @@ SCHEMA_FILE = "project.schema.json"
 
 
 def schema_text() -> str:
-    return (data_dir("schemas") / SCHEMA_FILE).read_text(encoding="utf-8")
+    """The whole schema: schemas/project.schema.json with wrangler's keys (confgen.surface)."""
+    return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 @cache
 def schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(schema_text())
-    return loaded
+    loaded: dict[str, Any] = json.loads((data_dir("schemas") / SCHEMA_FILE).read_text("utf-8"))
+    return surface.extend(loaded)
 
 
 @cache
@@ -68,7 +71,7 @@ def _issues(error: Any) -> Iterator[Issue]:
     if kind == "additionalProperties" and isinstance(instance, dict):
         known = set(error.schema.get("properties", {}))
         for key in sorted(k for k in instance if k not in known):
-            yield Issue("CG101", path + (key,), f"unknown key {key!r}")
+            yield Issue("CG101", path + (key,), f"unknown key {key!r}{_hint(key, known)}")
     elif kind == "required":
         for key in error.validator_value:
             if isinstance(instance, dict) and key not in instance:
@@ -84,6 +87,16 @@ def _issues(error: Any) -> Iterator[Issue]:
         yield from _branch_issues(error, path)
     else:
         yield Issue("CG103", path, f"invalid value {_short(instance)}: {_describe(error)}")
+
+
+def _hint(key: str, known: set[str]) -> str:
+    if key == "wrangler":
+        return (": write wrangler keys directly (every key of the pinned wrangler is accepted "
+                "and checked against its definition)")
+    if key in surface.top_only():
+        return ": wrangler allows it at the top level only (set it on the worker or in `top`)"
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _describe(error: Any) -> str:

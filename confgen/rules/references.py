@@ -6,14 +6,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import MODELLED_KEYS, NAMESPACE, RESOURCE_USES, Project
+from confgen.model import NAMESPACE, RESOURCE_USES, Project
 
 
 def complete_workers(project: Project) -> Iterator[Issue]:
     for worker in project.workers:  # environments inherit both from the top level
-        if not worker.top.main:
+        if not worker.top.main and worker.top.get("assets") is None:
             yield Issue("CG105", worker.path, f"worker {worker.name!r} has no `main` "
-                        f"(set it on the worker or in [defaults])")
+                        f"(set it on the worker or in [defaults]) and no `assets`")
         if not worker.top.compatibility_date:
             yield Issue("CG105", worker.path, f"worker {worker.name!r} has no "
                         "`compatibility_date` (set it on the worker, in [defaults] or in "
@@ -90,14 +90,6 @@ def environment_names(project: Project) -> Iterator[Issue]:
                         f"namespace table of {ref!r} names no namespace for environment {env!r}")
 
 
-def passthrough_keys(project: Project) -> Iterator[Issue]:
-    for section, keys in _sections(project.data):
-        for key in keys.get("wrangler", {}):
-            if key in MODELLED_KEYS:
-                yield Issue("CG106", section + ("wrangler", key), f"`wrangler.{key}` would "
-                            "bypass confgen's checks; set `" + key + "` in the manifest instead")
-
-
 def namespaced_names(project: Project) -> Iterator[Issue]:
     for worker in project.workers:
         if worker.deploy != NAMESPACE:
@@ -118,4 +110,4 @@ def _sections(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Mapping[str, A
             yield ("workers", name, "env", env), section
 
 
-RULES = (complete_workers, passthrough_keys, namespaced_names, service_targets, declared_references, environment_names)
+RULES = (complete_workers, namespaced_names, service_targets, declared_references, environment_names)

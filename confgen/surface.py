@@ -1,0 +1,122 @@
+"""wrangler's own key surface, from schemas/wrangler-keys.json (made by scripts/wrangler-surface).
+
+Every key of a wrangler file, as the pinned wrangler defines it: where it may stand (`env`:
+the top level and `env.<name>` sections; `top`: the top level only), whether wrangler
+inherits it into environments, the binding kind it declares, and its JSON Schema. confgen's
+inheritance, the keys a worker accepts and the sub-keys its bindings allow come from here.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from typing import Any
+
+from confgen.resources import data_dir
+
+KEYS_FILE = "wrangler-keys.json"
+# Keys the manifest defines itself (checked and resolved by confgen, not copied as given);
+# their binding entries still accept every sub-key wrangler's definition has.
+CONFGEN_DEFINED = frozenset({
+    "name", "main", "compatibility_date", "compatibility_flags", "services", "kv_namespaces",
+    "d1_databases", "r2_buckets", "queues", "dispatch_namespaces", "vars", "secrets", "routes",
+    "route", "triggers", "tail_consumers",
+})
+# Binding lists whose entries confgen reads (item definition to extend with wrangler's).
+_ITEM_LISTS = {"services": "service", "kv_namespaces": "kv", "d1_databases": "d1",
+               "r2_buckets": "r2", "dispatch_namespaces": "dispatchBinding",
+               "tail_consumers": "tailConsumer"}
+_QUEUE_ITEMS = {"producers": "queueProducer", "consumers": "queueConsumer"}
+
+
+@cache
+def surface() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((data_dir("schemas") / KEYS_FILE).read_text("utf-8"))
+    return loaded
+
+
+def keys() -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = surface()["keys"]
+    return found
+
+
+@cache
+def not_inherited() -> frozenset[str]:
+    """Keys wrangler does not copy from the top level into `env.<name>`."""
+    return frozenset(k for k, v in keys().items() if v["section"] == "env" and not v["inherited"])
+
+
+@cache
+def top_only() -> frozenset[str]:
+    return frozenset(k for k, v in keys().items() if v["section"] == "top")
+
+
+@cache
+def binding_kinds() -> dict[str, str]:
+    """wrangler key -> the binding kind wrangler prints for it (`KV Namespace`, ...)."""
+    return {k: v["binding"] for k, v in keys().items() if v["binding"]}
+
+
+@cache
+def copied() -> frozenset[str]:
+    """wrangler keys confgen validates with wrangler's definition and writes as resolved."""
+    return frozenset(keys()) - CONFGEN_DEFINED
+
+
+def _resolve(node: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    while isinstance(node, dict) and "$ref" in node:
+        node = defs[node["$ref"].rsplit("/", 1)[-1]]
+    return node if isinstance(node, dict) else {}
+
+
+def _item_schema(key: str, defs: dict[str, Any], sub: str | None = None) -> dict[str, Any]:
+    node = _resolve(keys()[key]["schema"], defs)
+    if sub is not None:
+        node = _resolve(node.get("properties", {}).get(sub, {}), defs)
+    return _resolve(node.get("items", {}), defs)
+
+
+def _extend_item(target: dict[str, Any], wrangler: dict[str, Any]) -> None:
+    """Add wrangler's sub-keys to one of confgen's binding definitions (confgen's stay)."""
+    props = target.setdefault("properties", {})
+    for name, prop in wrangler.get("properties", {}).items():
+        props.setdefault(name, prop)
+    if wrangler.get("additionalProperties", False) is not False:
+        target["additionalProperties"] = wrangler["additionalProperties"]
+
+
+def _key_schema(key: str) -> dict[str, Any]:
+    entry = keys()[key]
+    schema = dict(entry["schema"])
+    inherited = {None: "Top level only in wrangler: applies to every environment.",
+                 True: "wrangler inherits it into environments.",
+                 False: "wrangler does not inherit it: confgen writes it in every environment."}
+    note = inherited[entry.get("inherited")]
+    schema["description"] = (schema.get("description", "") + f"\n\n(wrangler `{key}`; {note})"
+                             ).strip()
+    return schema
+
+
+def extend(base: dict[str, Any]) -> dict[str, Any]:
+    """The manifest's schema with wrangler's keys and definitions added."""
+    schema = copy.deepcopy(base)
+    defs: dict[str, Any] = schema["$defs"]
+    defs.update(copy.deepcopy(surface()["definitions"]))
+    top = copy.deepcopy(defs["workerEnv"])
+    del top["properties"]["name"]
+    top["description"] = ("The worker's keys for the wrangler file's top level only: "
+                          "environments do not get them from confgen.")
+    defs["workerTop"] = top
+    for name in ("worker", "defaults", "workerTop"):
+        props = defs[name]["properties"]
+        for key in sorted(copied()):
+            props.setdefault(key, _key_schema(key))
+    env_props = defs["workerEnv"]["properties"]
+    for key in sorted(copied() - top_only()):
+        env_props.setdefault(key, _key_schema(key))
+    for key, name in _ITEM_LISTS.items():
+        _extend_item(defs[name], _item_schema(key, defs))
+    for sub, name in _QUEUE_ITEMS.items():
+        _extend_item(defs[name], _item_schema("queues", defs, sub))
+    return schema
