@@ -156,10 +156,15 @@ class Config:
     # (key, where): inherited keys the top level sets and this environment removes, which
     # wrangler cannot express (it would inherit the top level's value); a rule reports them.
     cannot_remove: tuple[tuple[str, KeyPath], ...] = ()
+    origins: tuple[tuple[str, KeyPath], ...] = ()  # where each key of `wrangler` is declared
 
     def get(self, key: str) -> Any:
         """A wrangler key confgen copies (`assets`, `durable_objects`, ...), or None."""
         return dict(self.wrangler).get(key)
+
+    def origin(self, key: str) -> KeyPath:
+        """Where a key of `wrangler` is declared (the layer it came from)."""
+        return dict(self.origins).get(key, self.path + (key,))
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,17 @@ class Worker:
     @property
     def output(self) -> str:
         return str(PurePosixPath(self.dir) / f"wrangler.{self.format}")
+
+    def effective(self, config: Config, key: str) -> Any:
+        """A copied wrangler key as wrangler reads it in this section: an environment that
+        does not set an inherited key gets the top level's."""
+        value = config.get(key)
+        if value is None and config.env is not None and key not in NOT_INHERITED:
+            return self.top.get(key)
+        return value
+
+    def config(self, env: str | None) -> Config | None:
+        return next((c for c in self.configs if c.env == env), None)
 
 
 @dataclass(frozen=True)

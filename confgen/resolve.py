@@ -192,7 +192,7 @@ class _Builder:
                       for i, c in enumerate((triggers or {}).get("crons", ())) if twhere)
         tails = tuple(Tail(t["service"], self.script(t["service"], env), p, extra(t, "service"))
                       for p, t in items("tail_consumers"))
-        copied, lost = self.copied(name, env, layers)
+        copied, lost, origins = self.copied(name, env, layers)
         date = get("compatibility_date") or self.project.get("compatibility_date")
         flags = get("compatibility_flags")
         if flags is None:
@@ -210,7 +210,7 @@ class _Builder:
             producers=producers, consumers=consumers, dispatch_namespaces=dispatch,
             vars=variables, secrets=secrets, routes=routes, routes_own=routes_own,
             crons=crons, crons_own=crons_own, tail_consumers=tails,
-            wrangler=copied, path=section, cannot_remove=lost)
+            wrangler=copied, path=section, cannot_remove=lost, origins=origins)
 
     def config_top(self, name: str) -> Config:
         if name not in self.tops:
@@ -218,17 +218,22 @@ class _Builder:
         return self.tops[name]
 
     def copied(self, name: str, env: str | None, layers: list[Layer]
-               ) -> tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, KeyPath], ...]]:
-        """Every wrangler key confgen copies as wrangler defines it, resolved for a section."""
+               ) -> tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, KeyPath], ...],
+                          tuple[tuple[str, KeyPath], ...]]:
+        """Every wrangler key confgen copies as wrangler defines it, resolved for a section:
+        (key, value) pairs, keys it cannot remove, (key, where declared) pairs."""
         out: dict[str, Any] = {}
+        origins: dict[str, KeyPath] = {}
         lost: list[tuple[str, KeyPath]] = []
         top = dict(self.config_top(name).wrangler) if env is not None else {}
         for key in sorted(surface.copied()):
             if env is not None and key in surface.top_only():
                 continue  # top level only: applies to every environment
-            value = self.pick(layers, key)[0]
+            value, where = self.pick(layers, key)
             if key == "account_id" and value is None and env is None:
-                value = self.project.get("account_id")
+                value, where = self.project.get("account_id"), ("project", "account_id")
+            if where is not None:
+                origins[key] = where
             if value is not None:
                 value = self.retarget(key, value, env)
             if env is None or key in NOT_INHERITED:
@@ -239,7 +244,8 @@ class _Builder:
                     lost.append((key, layers[-1][0] + ("unset",)))
             elif value is not None and value != top.get(key):
                 out[key] = value
-        return tuple(out.items()), tuple(lost)
+        return (tuple(out.items()), tuple(lost),
+                tuple((k, origins[k]) for k in out if k in origins))
 
     def retarget(self, key: str, value: Any, env: str | None) -> Any:
         """`script_name` of a Durable Object or Workflow binding naming a manifest worker: that

@@ -9,6 +9,7 @@ from confgen.model import Project
 from confgen.rules import (
     bindings,
     domains,
+    durable,
     graph,
     outputs,
     references,
@@ -22,6 +23,7 @@ Rule = Callable[[Project], Iterable[Issue]]
 RULES: tuple[Rule, ...] = (
     *references.RULES,
     *bindings.RULES,
+    *durable.RULES,
     *variables.RULES,
     *graph.RULES,
     *routes.RULES,

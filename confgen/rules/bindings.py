@@ -25,7 +25,7 @@ def _named(config: Config) -> Iterator[tuple[str, str, KeyPath]]:
     for key, value in config.wrangler:
         if key in kinds:
             for name in _binding_names(value):
-                yield name, kinds[key], config.path + (key,)
+                yield name, kinds[key], config.origin(key)
     for v in config.vars:
         yield v.name, "var", v.path
     for v in config.secrets:

@@ -11,6 +11,17 @@ from confgen.model import Project
 
 SECRET_WORDS = ("PASSWORD", "SECRET", "TOKEN", "PRIVATE_KEY", "API_KEY", "CREDENTIAL")
 _SECRET_NAME = re.compile("|".join(SECRET_WORDS))
+# Values that are obviously not a real secret: dev stand-ins, template markers, repetitions.
+_PLACEHOLDER = re.compile(
+    r"^(?:|changeme|change[-_ ]?me|placeholder|dummy|example|test|testing|dev|local|todo|"
+    r"none|null|fake|secret|password|your[-_ ].*|<.*>|\$\{.*\}|\{\{.*\}\}|(.)\1*|"
+    r"(?:dev|test|local|fake|dummy)[-_].*|.*[-_](?:dev|test|local|placeholder))$",
+    re.IGNORECASE)
+_KV_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def placeholder(value: object) -> bool:
+    return isinstance(value, str) and _PLACEHOLDER.match(value) is not None
 
 
 def vars_and_secrets(project: Project) -> Iterator[Issue]:
@@ -27,9 +38,14 @@ def vars_and_secrets(project: Project) -> Iterator[Issue]:
                                 f"of worker {worker.name!r}")
                 elif _SECRET_NAME.search(var.name.upper()) and var.value not in ("", None):
                     reported.add(var.path)
-                    yield Issue("CG210", var.path, f"var {var.name!r} looks like a secret but "
-                                "holds a literal value; list it under `secrets` and set it with "
-                                "`wrangler secret put`")
+                    if placeholder(var.value):
+                        yield Issue("CG256", var.path, f"var {var.name!r} looks like a secret "
+                                    f"and holds the placeholder {var.value!r}; set the real "
+                                    "value with `wrangler secret put` where it matters")
+                    else:
+                        yield Issue("CG210", var.path, f"var {var.name!r} looks like a secret "
+                                    "but holds a literal value; list it under `secrets` and set "
+                                    "it with `wrangler secret put`")
 
 
 def crons(project: Project) -> Iterator[Issue]:
@@ -44,4 +60,20 @@ def crons(project: Project) -> Iterator[Issue]:
                     yield Issue("CG211", path, f"cron {shown!r}: {problem}")
 
 
-RULES = (vars_and_secrets, crons)
+def placeholder_ids(project: Project) -> Iterator[Issue]:
+    reported: set[KeyPath] = set()
+    for worker in project.workers:
+        for config in worker.configs:
+            for kv in config.kv_namespaces:
+                for key, value in (("id", kv.id), ("preview_id", kv.preview_id)):
+                    if value is None or _KV_ID.match(value):
+                        continue
+                    where = (("resources", "kv", kv.resource, key) if kv.resource
+                             else kv.path + (key,))
+                    if where not in reported:
+                        reported.add(where)
+                        yield Issue("CG255", where, f"KV {key} {value!r} is not 32 hex digits: "
+                                    "a placeholder or local id, which a deploy rejects")
+
+
+RULES = (vars_and_secrets, crons, placeholder_ids)
