@@ -121,8 +121,11 @@ class _Builder:
         return str(worker.get("deploy", self.defaults.get("deploy", STANDALONE)))
 
     def script(self, target: str, env: str | None) -> str:
-        """A service target's script name in `env` (wrangler's `<name>-<env>` rule)."""
+        """A service target's script name in `env` (wrangler's `<name>-<env>` rule); a worker
+        that takes part in no environment has only its top-level script."""
         if target not in self.workers or env is None or self.deploy(target) == NAMESPACE:
+            return target
+        if not self.worker_envs(target):  # a single-script worker: every env binds it
             return target
         own = self.workers[target].get("env", {}).get(env, {})
         return str(own.get("name", f"{target}-{env}"))

@@ -147,7 +147,7 @@ def namespaced_hosts(project: Project) -> Iterator[Issue]:
                 what = "Durable Object" if key == "durable_objects" else "Workflow"
                 if target is None and config.env:
                     absent = project.worker(script.removesuffix(f"-{config.env}"))
-                    if absent is not None and path not in reported:
+                    if absent is not None and absent.envs and path not in reported:
                         reported.add(path)
                         yield Issue("CG216", path, f"{what} binding names {absent.name!r}, "
                                     f"which does not take part in environment {config.env!r}")

@@ -8,10 +8,13 @@ from typing import Any
 from confgen.diagnostics import Issue, KeyPath
 from confgen.model import NAMESPACE, RESOURCE_USES, Project
 
+# Keys that make a worker complete without `main`: an assets-only worker, a Pages project.
+NO_SCRIPT = ("assets", "pages_build_output_dir")
+
 
 def complete_workers(project: Project) -> Iterator[Issue]:
     for worker in project.workers:  # environments inherit both from the top level
-        if not worker.top.main and worker.top.get("assets") is None:
+        if not worker.top.main and not any(worker.top.get(k) is not None for k in NO_SCRIPT):
             yield Issue("CG105", worker.path, f"worker {worker.name!r} has no `main` "
                         f"(set it on the worker or in [defaults]) and no `assets`")
         if not worker.top.compatibility_date:
@@ -82,7 +85,7 @@ def environment_targets(project: Project) -> Iterator[Issue]:
             targets += [(t.service, t.path + ("service",)) for t in config.tail_consumers]
             for target, path in targets:
                 found = project.worker(target)
-                if found is not None and found.config(config.env) is None:
+                if found is not None and found.envs and found.config(config.env) is None:
                     yield Issue("CG216", path, f"worker {target!r} does not take part in "
                                 f"environment {config.env!r} (see its `environments`), so "
                                 f"{worker.name!r} cannot bind it there")

@@ -18,6 +18,7 @@ _PLACEHOLDER = re.compile(
     r"(?:dev|test|local|fake|dummy)[-_].*|.*[-_](?:dev|test|local|placeholder))$",
     re.IGNORECASE)
 _KV_ID = re.compile(r"^[0-9a-f]{32}$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 def placeholder(value: object) -> bool:
@@ -64,16 +65,19 @@ def placeholder_ids(project: Project) -> Iterator[Issue]:
     reported: set[KeyPath] = set()
     for worker in project.workers:
         for config in worker.configs:
-            for kv in config.kv_namespaces:
-                for key, value in (("id", kv.id), ("preview_id", kv.preview_id)):
-                    if value is None or _KV_ID.match(value):
-                        continue
-                    where = (("resources", "kv", kv.resource, key) if kv.resource
-                             else kv.path + (key,))
-                    if where not in reported:
-                        reported.add(where)
-                        yield Issue("CG255", where, f"KV {key} {value!r} is not 32 hex digits: "
-                                    "a placeholder or local id, which a deploy rejects")
+            ids = [("kv", "KV", k.resource, k.path, key, value, _KV_ID, "32 hex digits")
+                   for k in config.kv_namespaces
+                   for key, value in (("id", k.id), ("preview_id", k.preview_id))]
+            ids += [("d1", "D1", d.resource, d.path, "database_id", d.database_id, _UUID,
+                     "a uuid") for d in config.d1_databases]
+            for kind, what, resource, path, key, value, shape, expected in ids:
+                if value is None or shape.match(value):
+                    continue
+                where = ("resources", kind, resource, key) if resource else path + (key,)
+                if where not in reported:
+                    reported.add(where)
+                    yield Issue("CG255", where, f"{what} {key} {value!r} is not {expected}: "
+                                "a placeholder or local id, which a deploy rejects")
 
 
 RULES = (vars_and_secrets, crons, placeholder_ids)
