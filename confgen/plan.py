@@ -47,8 +47,10 @@ def deploy_order(project: Project) -> list[str]:
     return order
 
 
-def _step(project: Project, worker: Worker, env: str | None) -> Step:
-    config = worker.top if env is None else next(c for c in worker.envs if c.env == env)
+def _step(project: Project, worker: Worker, env: str | None) -> Step | None:
+    config = worker.config(env)
+    if config is None:
+        return None  # the worker takes no part in this environment (its `environments`)
     namespace = None
     if worker.deploy == NAMESPACE:
         namespace = next((e.namespace for e in project.environments if e.name == env), None)
@@ -62,7 +64,8 @@ def _step(project: Project, worker: Worker, env: str | None) -> Step:
 
 def plan(project: Project, env: str | None) -> list[Step]:
     by_name = {w.name: w for w in project.workers}
-    return [_step(project, by_name[name], env) for name in deploy_order(project)]
+    steps = (_step(project, by_name[name], env) for name in deploy_order(project))
+    return [s for s in steps if s is not None]
 
 
 def as_text(steps: list[Step], env: str | None) -> str:

@@ -238,7 +238,7 @@ class _Builder:
             if where is not None:
                 origins[key] = where
             if value is not None:
-                value = self.retarget(key, value, env)
+                value = self.retarget(key, self.fill(key, value, env), env)
             if env is None or key in NOT_INHERITED:
                 if value is not None:
                     out[key] = value
@@ -249,6 +249,30 @@ class _Builder:
                 out[key] = value
         return (tuple(out.items()), tuple(lost),
                 tuple((k, origins[k]) for k in out if k in origins))
+
+    def fill(self, key: str, value: Any, env: str | None) -> Any:
+        """Entries that name a [resources.<key>] id get its values (for `env`) and its
+        canonical binding name; a singleton (`ai = {}`) gets [resources.<key>].binding."""
+        if key in surface.singletons() and isinstance(value, dict) and "binding" not in value:
+            declared = self.resources.get(key, {}).get("binding")
+            return {"binding": declared, **value} if declared else value
+        if key not in surface.resource_kinds() or not isinstance(value, list):
+            return value
+        name = surface.name_key(key)
+        out = []
+        for entry in value:
+            rid = entry.get("resource") if isinstance(entry, dict) else None
+            if not isinstance(rid, str):
+                out.append(entry)
+                continue
+            if rid not in self.resources.get(key, {}):
+                out.append(entry)  # kept as written: CG204 reports it, nothing is generated
+                continue
+            found = {k: v for k, v in self.resource(key, rid, env).items() if k != "env"}
+            own = {k: v for k, v in entry.items() if k != "resource"}
+            named = own.get(name, found.get(name))
+            out.append({**({name: named} if named is not None else {}), **found, **own})
+        return out
 
     def retarget(self, key: str, value: Any, env: str | None) -> Any:
         """`script_name` of a Durable Object or Workflow binding naming a manifest worker: that

@@ -64,6 +64,41 @@ def copied() -> frozenset[str]:
     return frozenset(keys()) - CONFGEN_DEFINED
 
 
+@cache
+def resource_kinds() -> dict[str, dict[str, Any]]:
+    """Binding keys whose entries name an account resource (hyperdrive, vectorize, ...):
+    key -> wrangler's definition of one entry. They can be declared once under
+    [resources.<key>.<id>] and bound with `resource = "<id>"`."""
+    defs = surface()["definitions"]
+    out = {}
+    for key in sorted(copied()):
+        node = _resolve(keys()[key]["schema"], defs)
+        item = _resolve(node.get("items", {}), defs) if node.get("type") == "array" else {}
+        if key in binding_kinds() and item.get("type") == "object" and item.get("properties"):
+            out[key] = item
+    return out
+
+
+@cache
+def singletons() -> frozenset[str]:
+    """Binding keys that are one `{binding}` table (ai, browser, images, ...): their canonical
+    name can be declared as [resources.<key>] binding = "..."."""
+    defs = surface()["definitions"]
+    return frozenset(k for k in copied() if k in binding_kinds()
+                     and _resolve(keys()[k]["schema"], defs).get("required") == ["binding"])
+
+
+def name_key(kind: str) -> str:
+    """The sub-key that names an entry on `env`: `binding`, or `name` (ratelimits, send_email)."""
+    props = resource_kinds().get(kind, {}).get("properties", {})
+    return "binding" if "binding" in props or kind in singletons() else "name"
+
+
+def required(kind: str) -> tuple[str, ...]:
+    """What wrangler requires of one entry (checked after a `resource` is filled in)."""
+    return tuple(resource_kinds().get(kind, {}).get("required", ()))
+
+
 def _resolve(node: Any, defs: dict[str, Any]) -> dict[str, Any]:
     while isinstance(node, dict) and "$ref" in node:
         node = defs[node["$ref"].rsplit("/", 1)[-1]]
@@ -86,9 +121,28 @@ def _extend_item(target: dict[str, Any], wrangler: dict[str, Any]) -> None:
         target["additionalProperties"] = wrangler["additionalProperties"]
 
 
+def _bindable(item: dict[str, Any], description: str) -> dict[str, Any]:
+    """One entry as a manifest writes it: wrangler's sub-keys, none required (a `resource`
+    can fill them in), plus `resource`."""
+    out = {k: copy.deepcopy(v) for k, v in item.items() if k != "required"}
+    out["properties"] = {**out.get("properties", {}), "resource": {
+        "$ref": "#/$defs/resourceId", "description": description}}
+    out.setdefault("additionalProperties", False)
+    return out
+
+
 def _key_schema(key: str) -> dict[str, Any]:
     entry = keys()[key]
     schema = dict(entry["schema"])
+    if key in resource_kinds():
+        schema = {"type": "array", "description": schema.get("description", ""),
+                  "items": _bindable(resource_kinds()[key],
+                                     f"A [resources.{key}] id: its values are filled in.")}
+    elif key in singletons():
+        schema = {k: v for k, v in _resolve(schema, surface()["definitions"]).items()
+                  if k != "required"}
+        schema["description"] = (schema.get("description", "") + "\n\n`binding` defaults to "
+                                 f"[resources.{key}].binding.").strip()
     inherited = {None: "Top level only in wrangler: applies to every environment.",
                  True: "wrangler inherits it into environments.",
                  False: "wrangler does not inherit it: confgen writes it in every environment."}
@@ -115,6 +169,25 @@ def extend(base: dict[str, Any]) -> dict[str, Any]:
     env_props = defs["workerEnv"]["properties"]
     for key in sorted(copied() - top_only()):
         env_props.setdefault(key, _key_schema(key))
+    resources = schema["properties"]["resources"]["properties"]
+    for kind, item in resource_kinds().items():
+        declared = {k: v for k, v in _bindable(item, "").items()}
+        props = {k: v for k, v in declared["properties"].items() if k != "resource"}
+        per_env = {"type": "object", "additionalProperties": False, "description":
+                   "Values for this environment.",
+                   "properties": {k: v for k, v in props.items() if k != name_key(kind)}}
+        declared["properties"] = {**props, "env": {
+            "type": "object", "propertyNames": {"$ref": "#/$defs/envName"},
+            "additionalProperties": per_env, "description": "Per-environment values."}}
+        declared["description"] = (f"A shared {binding_kinds()[kind]}: declared once, bound "
+                                   f"with `{kind} = [{{ resource = \"<id>\" }}]`.")
+        resources[kind] = {"type": "object", "propertyNames": {"$ref": "#/$defs/resourceId"},
+                           "additionalProperties": declared,
+                           "description": f"Shared {binding_kinds()[kind]} resources, by id."}
+    for kind in sorted(singletons()):
+        resources[kind] = {"type": "object", "additionalProperties": False, "required": ["binding"],
+                           "properties": {"binding": {"$ref": "#/$defs/bindingName"}},
+                           "description": f"The one name every worker binds {kind} under."}
     for key, name in _ITEM_LISTS.items():
         _extend_item(defs[name], _item_schema(key, defs))
     for sub, name in _QUEUE_ITEMS.items():

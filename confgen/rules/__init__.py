@@ -13,6 +13,7 @@ from confgen.rules import (
     graph,
     outputs,
     references,
+    resources,
     router,
     routes,
     variables,
@@ -22,6 +23,7 @@ Rule = Callable[[Project], Iterable[Issue]]
 
 RULES: tuple[Rule, ...] = (
     *references.RULES,
+    *resources.RULES,
     *bindings.RULES,
     *durable.RULES,
     *variables.RULES,

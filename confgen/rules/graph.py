@@ -68,7 +68,10 @@ def unused(project: Project) -> Iterator[Issue]:
                 used |= {(kind, e.resource) for e in getattr(config, attr) if e.resource}
             used |= {("namespace", d.ref) for d in config.dispatch_namespaces if d.ref}
     data = project.data
+    legacy = {kind for _, kind in RESOURCE_USES}  # other kinds: rules/resources.py
     for kind, entries in sorted(data.get("resources", {}).items()):
+        if kind not in legacy:
+            continue
         for rid in entries:
             if (kind, rid) not in used:
                 yield Issue("CG253", ("resources", kind, rid),
@@ -89,7 +92,7 @@ def _named_anywhere(project: Project, env: str) -> bool:
     if any(env in raw.get("env", {}) for raw in data.get("workers", {}).values()):
         return True
     if any(env in raw.get("env", {}) for kind in data.get("resources", {}).values()
-           for raw in kind.values()):
+           for raw in kind.values() if isinstance(raw, dict)):
         return True
     return any(isinstance(raw.get("namespace"), dict) and env in raw["namespace"]
                for raw in data.get("dispatch_namespaces", {}).values())

@@ -106,7 +106,7 @@ def environment_names(project: Project) -> Iterator[Issue]:
                 for w, raw in data.get("workers", {}).items()]
     for kind, entries in data.get("resources", {}).items():
         sections += [(("resources", kind, r, "env"), raw.get("env", {}))
-                     for r, raw in entries.items()]
+                     for r, raw in entries.items() if isinstance(raw, dict)]
     for w, raw in data.get("workers", {}).items():
         chosen = raw.get("environments")
         sections += [(("workers", w, "environments"), {e: i for i, e in enumerate(chosen or ())})]
