@@ -147,8 +147,17 @@ def _branch_issues(error: Any, path: KeyPath) -> Iterator[Issue]:
             for sub in precise:
                 yield from _issues(sub)
             return
-    described = error.schema.get("description", "").rstrip(".")
+    described = _first_sentence(error.schema.get("description", ""))
+    if "(wrangler `" in error.schema.get("description", ""):  # wrangler's own definition
+        described = f"invalid value {_short(error.instance)}: {described or 'see wrangler'}"
     yield Issue("CG103", path, described or f"invalid value {_short(error.instance)}")
+
+
+def _first_sentence(text: str) -> str:
+    """One line: wrangler's descriptions run to paragraphs."""
+    flat = " ".join(text.split())
+    end = flat.find(". ")
+    return (flat if end < 0 else flat[:end]).rstrip(".")
 
 
 def _non_finite(data: object, path: KeyPath = ()) -> Iterator[Issue]:
