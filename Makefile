@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test wrangler golden bench lint
+.PHONY: generate check test wrangler sarif golden bench lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,10 @@ check: $(STAMP)
 wrangler:
 	scripts/install-wrangler
 
-test: $(STAMP) wrangler
+sarif:
+	scripts/install-sarif
+
+test: $(STAMP) wrangler sarif
 	$(BIN)/python -m pytest
 
 golden: $(STAMP)

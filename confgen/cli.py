@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from confgen import report
-from confgen.diagnostics import Diagnostic
+from confgen import report, selection
+from confgen.diagnostics import Diagnostic, Severity
 from confgen.load import Unreadable
+from confgen.selection import Selection
 
 if TYPE_CHECKING:
     from confgen.model import Project
@@ -22,11 +23,48 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DIFF_SHOWS = frozenset({"CG411", "CG412", "CG414"})  # what --diff prints as a diff instead
 
 manifest_option = click.option(
-    "--manifest", "manifest", default="project.toml", show_default=True,
-    type=click.Path(dir_okay=True, path_type=Path), help="The manifest to read.")
+    "--manifest", "manifest", default=None,
+    type=click.Path(dir_okay=True, readable=False, path_type=Path),
+    help="The manifest (a folder means its project.toml). Default: the nearest "
+         "project.toml in the current folder or above.")
 format_option = click.option(
     "--format", "fmt", type=click.Choice(sorted(report.FORMATTERS)), default="text",
     show_default=True, help="How to print diagnostics.")
+
+
+def _report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Options every diagnostics-reporting command shares."""
+    for option in reversed((
+        click.argument("manifests", nargs=-1, type=click.Path(path_type=str)),
+        manifest_option,
+        click.option("--all", "every", is_flag=True,
+                     help="Every manifest of the repository (each project.toml, and each "
+                          "NAME.toml with a NAME.confgen.lock)."),
+        format_option,
+        click.option("--select", multiple=True, metavar="CODES",
+                     help="Report only these codes or prefixes (CG2 = every CG2xx); "
+                          "replaces [lint].select."),
+        click.option("--ignore", multiple=True, metavar="CODES",
+                     help="Never report these codes or prefixes; adds to [lint].ignore."),
+        click.option("--quiet", "-q", is_flag=True,
+                     help="Print diagnostics only: no summary, no progress lines."),
+        click.option("--color", type=click.Choice(["auto", "always", "never"]),
+                     default="auto", show_default=True,
+                     help="Color text output (auto: on a terminal; FORCE_COLOR and NO_COLOR "
+                          "are honoured)."),
+    )):
+        command = option(command)
+    return command
+
+
+def use_color(choice: str, fmt: str) -> bool:
+    if fmt != "text" or choice == "never":
+        return False
+    if choice == "always" or os.environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    if os.environ.get("NO_COLOR", ""):  # no-color.org: set and not empty
+        return False
+    return sys.stdout.isatty()
 
 
 def as_given(manifest: Path, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
@@ -35,13 +73,16 @@ def as_given(manifest: Path, diagnostics: Sequence[Diagnostic]) -> list[Diagnost
     folder = manifest.parent
     if folder == Path("."):
         return list(diagnostics)
-    return [d if d.file == str(manifest) else replace(d, file=(folder / d.file).as_posix())
-            for d in diagnostics]
+    return [d if d.file in (str(manifest), "<stdin>") else
+            replace(d, file=(folder / d.file).as_posix()) for d in diagnostics]
 
 
-def emit(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
-    color = fmt == "text" and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    out = report.FORMATTERS[fmt](diagnostics, color=color)
+def emit(diagnostics: Sequence[Diagnostic], fmt: str, color: str = "auto",
+         suppressed: Sequence[Diagnostic] = (), quiet: bool = False) -> None:
+    out = report.FORMATTERS[fmt](diagnostics, color=use_color(color, fmt),
+                                 suppressed=suppressed)
+    if quiet and fmt == "text":
+        out = "\n".join(out.splitlines()[:len(diagnostics)])
     if out or fmt != "text":
         click.echo(out)
 
@@ -51,33 +92,104 @@ def unreadable(manifest: Path, exc: Unreadable, fmt: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def fail_usage(message: str) -> None:
+def fail_usage(message: str) -> NoReturn:
     click.echo(f"confgen: {message}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def one_manifest(option: Path | None) -> Path:
+    """--manifest as given (a folder: its project.toml), else the nearest one upward."""
+    from confgen import discover
+
+    if option is not None:
+        return discover.named(str(option))
+    try:
+        return discover.upward()
+    except discover.NotFound as exc:
+        fail_usage(f"{exc}; name one with --manifest")
+
+
+def manifests_of(args: tuple[str, ...], option: Path | None, every: bool,
+                 stdin_ok: bool = False) -> list[str]:
+    """The manifests a command runs on, as the user means them ("-" is standard input)."""
+    from confgen import discover
+
+    if every:
+        found = discover.everywhere()
+        if not found:
+            fail_usage("no manifest in this repository")
+        return [str(p) for p in found]
+    given = [*args, *([str(option)] if option is not None else [])]
+    if "-" in given and not stdin_ok:
+        fail_usage("reading the manifest from standard input works with validate only")
+    if given:
+        return [a if a == "-" else str(discover.named(a)) for a in given]
+    return [str(one_manifest(None))]
+
+
+def chosen(select: tuple[str, ...], ignore: tuple[str, ...]) -> Selection:
+    try:
+        return Selection(selection.codes(select) if select else None, selection.codes(ignore))
+    except selection.SelectionError as exc:
+        fail_usage(str(exc))
+
+
+EXAMPLES_VALIDATE = """
+\b
+Examples:
+  confgen validate                       # the nearest project.toml, upward
+  confgen validate infra other.toml      # infra/project.toml and other.toml
+  confgen validate --all --format sarif  # every manifest of the repository
+  cat project.toml | confgen validate -  # from standard input
+  confgen validate --ignore CG253 --strict
+
+\b
+Exit codes: 0 clean (warnings allowed), 1 errors (or warnings with --strict),
+2 usage or an unreadable manifest.
+"""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="confgen")
 def main() -> None:
-    """Validate and compile a Cloudflare Workers platform manifest (project.toml)."""
+    """Validate and compile a Cloudflare Workers platform manifest (project.toml).
+
+    Shell completion: eval "$(_CONFGEN_COMPLETE=bash_source confgen)" (zsh_source,
+    fish_source for other shells).
+    """
 
 
-@main.command()
-@manifest_option
-@format_option
+@main.command(epilog=EXAMPLES_VALIDATE)
+@_report_options
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate(manifest: Path, fmt: str, strict: bool) -> None:
-    """Check the manifest: schema and cross-reference rules."""
+def validate(manifests: tuple[str, ...], manifest: Path | None, every: bool, fmt: str,
+             select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, color: str,
+             strict: bool) -> None:
+    """Check manifests: schema, cross-reference rules, where their paths land."""
     from confgen.validate import validate_file
 
-    try:
-        result = validate_file(manifest)
-    except Unreadable as exc:
-        unreadable(manifest, exc, fmt)
-        return
-    emit(result.diagnostics, fmt)
-    failed = result.errors > 0 or (strict and result.warnings > 0)
-    sys.exit(EXIT_FAIL if failed else EXIT_OK)
+    picked = chosen(select, ignore)
+    shown: list[Diagnostic] = []
+    quiet_ones: list[Diagnostic] = []
+    usage = False
+    for name in manifests_of(manifests, manifest, every, stdin_ok=True):
+        path = Path(name)
+        try:
+            if name == "-":
+                result = validate_file(Path("project.toml"), "<stdin>", picked,
+                                       raw=sys.stdin.buffer.read())
+            else:
+                result = validate_file(path, chosen=picked)
+        except Unreadable as exc:
+            shown.append(Diagnostic(name, 1, 1, "CG002", str(exc)))
+            usage = True
+            continue
+        shown += as_given(path, result.diagnostics)
+        quiet_ones += as_given(path, result.suppressed)
+    emit(sorted(shown), fmt, color, sorted(quiet_ones), quiet)
+    errors = sum(d.severity is Severity.ERROR for d in shown)
+    warnings = len(shown) - errors
+    sys.exit(EXIT_USAGE if usage else EXIT_FAIL if errors or (strict and warnings) else EXIT_OK)
 
 
 @main.command()
@@ -96,39 +208,76 @@ def print_schema() -> None:
     click.echo(schema_text(), nl=False)
 
 
-@main.command()
-@manifest_option
-@format_option
+EXAMPLES_GENERATE = """
+\b
+Examples:
+  confgen generate                     # write what changed (nearest project.toml)
+  confgen generate --check --all       # CI / pre-commit: every manifest current?
+  confgen generate --diff | git apply  # the change as a patch, paths from here
+  confgen generate --force             # also replace outputs edited by hand
+
+\b
+Exit codes: 0 written or current, 1 manifest errors, outputs not current
+(--check, --diff) or refused files (nothing written), 2 usage or an
+unreadable manifest.
+"""
+
+
+@main.command(epilog=EXAMPLES_GENERATE)
+@_report_options
 @click.option("--check", is_flag=True, help="Write nothing; fail if any output is not current.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print what would change.")
-@click.option("--force", is_flag=True, help="Overwrite or remove files edited by hand.")
-def generate(manifest: Path, fmt: str, check: bool, show_diff: bool, force: bool) -> None:
-    """Compile the manifest into every output (wrangler files, domain routes, router)."""
+@click.option("--force", is_flag=True, help="Overwrite outputs edited by hand.")
+def generate(manifests: tuple[str, ...], manifest: Path | None, every: bool, fmt: str,
+             select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, color: str,
+             check: bool, show_diff: bool, force: bool) -> None:
+    """Compile manifests into every output (wrangler files, domain routes, router)."""
     from confgen import generate as gen
     from confgen import write
 
     if check and show_diff:
         fail_usage("--check and --diff are alternatives; pick one")
-    try:
-        done = gen.check(manifest) if check or show_diff else gen.generate(manifest, force)
-    except Unreadable as exc:
-        unreadable(manifest, exc, fmt)
-        return
-    shown = sorted(as_given(manifest, done.diagnostics))
-    if show_diff:
-        click.echo(write.unified_diff(list(done.entries)), nl=False)
-        shown = [d for d in shown if d.code not in DIFF_SHOWS]
-    emit(shown, fmt)
-    if fmt == "text" and not check and not show_diff and done.ok:
-        for path in done.written:
-            click.echo(f"wrote {path}", err=True)
-        if not done.written:
-            click.echo("all outputs current", err=True)
-    sys.exit(EXIT_OK if done.ok else EXIT_FAIL)
+    picked = chosen(select, ignore)
+    shown: list[Diagnostic] = []
+    quiet_ones: list[Diagnostic] = []
+    done_lines: list[str] = []
+    failed = usage = False
+    for name in manifests_of(manifests, manifest, every):
+        path = Path(name)
+        try:
+            done = gen.check(path, picked) if check or show_diff else \
+                gen.generate(path, force, picked)
+        except Unreadable as exc:
+            shown.append(Diagnostic(name, 1, 1, "CG002", str(exc)))
+            usage = True
+            continue
+        failed = failed or not done.ok
+        diagnostics = as_given(path, done.diagnostics)
+        if show_diff:
+            click.echo(write.unified_diff(done.entries, _diff_prefix(path)), nl=False)
+            diagnostics = [d for d in diagnostics if d.code not in DIFF_SHOWS]
+        shown += diagnostics
+        quiet_ones += as_given(path, done.suppressed)
+        touched = as_given(path, [Diagnostic(p, 1, 1, "CG411", "") for p in
+                                  done.written + done.removed])
+        verbs = ["wrote"] * len(done.written) + ["removed"] * len(done.removed)
+        done_lines += [f"{verb} {d.file}" for verb, d in zip(verbs, touched)]
+    emit(sorted(shown), fmt, color, sorted(quiet_ones), quiet)
+    if fmt == "text" and not check and not show_diff and not failed and not quiet:
+        for line in done_lines or ["all outputs current"]:
+            click.echo(line, err=True)
+    sys.exit(EXIT_USAGE if usage else EXIT_FAIL if failed else EXIT_OK)
+
+
+def _diff_prefix(manifest: Path) -> str:
+    """The manifest's folder relative to the current one, so `git apply` works here."""
+    folder = os.path.relpath(manifest.parent if manifest.parent.parts else ".")
+    return "" if folder == "." or folder.startswith("..") else Path(folder).as_posix() + "/"
 
 
 def _project_or_exit(manifest: Path, fmt: str) -> Project:
-    """The validated model, or the diagnostics printed and the process ended."""
+    """The validated model, or the diagnostics printed and the process ended
+    (`manifest` as one_manifest gives it)."""
     from confgen.validate import validate_file
 
     try:
@@ -137,7 +286,7 @@ def _project_or_exit(manifest: Path, fmt: str) -> Project:
         unreadable(manifest, exc, fmt)
         raise  # unreachable: unreadable() exits
     if result.project is None or result.errors:
-        emit(result.diagnostics, fmt)
+        emit(as_given(manifest, result.diagnostics), fmt)
         sys.exit(EXIT_FAIL)
     return result.project
 
@@ -148,8 +297,9 @@ def _project_or_exit(manifest: Path, fmt: str) -> Project:
 @manifest_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def route(url: str, env: str | None, manifest: Path, fmt: str) -> None:
+def route(url: str, env: str | None, manifest: Path | None, fmt: str) -> None:
     """Explain where a request to URL goes: the route that takes it, then the router table."""
+    manifest = one_manifest(manifest)
     import json
 
     from confgen.explain import as_text, explain
@@ -160,7 +310,7 @@ def route(url: str, env: str | None, manifest: Path, fmt: str) -> None:
                    f"(declared: {', '.join(project.env_names) or 'none'})")
     try:
         found = explain(project, url, env)
-    except ValueError as exc:  # urllib's verdict on a malformed URL
+    except ValueError as exc:  # not a URL a browser would send (confgen.urls)
         fail_usage(f"{url!r} is not a URL: {exc}")
         return
     click.echo(json.dumps(found.as_dict(), indent=2) if fmt == "json" else as_text(found))
@@ -172,8 +322,9 @@ def route(url: str, env: str | None, manifest: Path, fmt: str) -> None:
 @manifest_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def plan(env: str | None, manifest: Path, fmt: str) -> None:
+def plan(env: str | None, manifest: Path | None, fmt: str) -> None:
     """Deploy order (bound workers first) and the exact wrangler commands, secrets included."""
+    manifest = one_manifest(manifest)
     import json
 
     from confgen import plan as planning
@@ -199,8 +350,9 @@ def plan(env: str | None, manifest: Path, fmt: str) -> None:
 @manifest_option
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid",
               show_default=True)
-def graph(manifest: Path, fmt: str) -> None:
+def graph(manifest: Path | None, fmt: str) -> None:
     """Draw workers, bindings, namespaces and routes (Mermaid or Graphviz DOT)."""
+    manifest = one_manifest(manifest)
     from confgen.graph import RENDERERS
 
     project = _project_or_exit(manifest, "text")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import types
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
+from confgen import urls
 from confgen.model import NAMESPACE, Project
 from confgen.patterns import RoutePattern, best_match, in_zone, parse_pattern
 from confgen.render import router_spec
@@ -88,9 +88,9 @@ def router_module(project: Project) -> types.ModuleType | None:
 
 
 def explain(project: Project, url: str, env: str | None) -> Explanation:
-    if "://" not in url:
-        url = "https://" + url
-    host = (urlsplit(url).hostname or "").rstrip(".")
+    """ValueError when `url` is not one a browser would send (see confgen.urls)."""
+    parsed = urls.parse(url)
+    url, host = str(parsed), parsed.host
     candidates = _candidates(project, env, host)
     winner, losers = best_match([p for _, p in candidates], url)
     if winner is None:
@@ -102,8 +102,8 @@ def explain(project: Project, url: str, env: str | None) -> Explanation:
         return Explanation(url, env, edge, others)
     module = router_module(project)
     assert module is not None
-    parts = urlsplit(url)
-    host, path = parts.netloc.rpartition("@")[2], parts.path or "/"
+    host = parsed.host if parsed.port is None else f"{parsed.host}:{parsed.port}"
+    path = parsed.path
     namespace = next((e.namespace for e in project.environments if e.name == env), None)
     service = module.resolve(host, path)
     if service is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,15 +30,36 @@ class Loaded:
     positions: sourcemap.SourceMap
 
 
+MAX_MANIFEST = 256 * 1024 * 1024  # bytes; /dev/zero and friends stop here, not in memory
+
+
 def read(path: Path) -> bytes:
+    """The manifest's bytes: a regular file (a link to one is fine), bounded in size."""
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except IsADirectoryError:
         raise Unreadable("is a folder, not a manifest") from None
     except FileNotFoundError:
         raise Unreadable("no such file") from None
     except OSError as exc:
         raise Unreadable(f"cannot read: {exc.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise Unreadable("is a folder, not a manifest")
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("is not a regular file (a device, FIFO or socket)")
+        if info.st_size > MAX_MANIFEST:
+            raise Unreadable(f"is {info.st_size} bytes; a manifest is at most {MAX_MANIFEST}")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_MANIFEST + 1)
+        if len(data) > MAX_MANIFEST:
+            raise Unreadable(f"grew past {MAX_MANIFEST} bytes while being read")
+        return data
+    except OSError as exc:
+        raise Unreadable(f"cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
 
 
 def parse(raw: bytes, file: str, root: Path) -> Loaded | Diagnostic:

@@ -18,7 +18,6 @@ from confgen.diagnostics import KeyPath
 
 STANDALONE = "standalone"
 NAMESPACE = "namespace"
-LOCK = "confgen.lock"  # beside the manifest: what confgen wrote (see confgen.write)
 # (Config attribute, [resources] kind) of every binding that names a declared resource.
 RESOURCE_BINDINGS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
                      ("producers", "queues"))

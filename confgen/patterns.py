@@ -50,7 +50,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 SCHEMES = ("http", "https")
-_LABEL_RE = re.compile(r"^(?:[A-Za-z0-9_-]|[^\x00-\x7f])+$")
+_LABEL_RE = re.compile(r"^(?:[A-Za-z0-9_-]|[^\x00-\x7f])+\Z")
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jinja2
 
 from confgen import domains, wrangler
 from confgen.model import Project
+from confgen.paths import normalise
 from confgen.router_table import RouterSpec, render_router_module, table_data
 from confgen.templating import render
 
@@ -95,6 +97,30 @@ def header(source: str) -> list[str]:
             f"`confgen generate --check` fails. Edit {source}, then run `confgen generate`."]
 
 
+_HEADER = re.compile(r"(//|#) Generated (by confgen from|from .* by confgen)")
+
+
+def generated_by_confgen(data: bytes) -> bool:
+    """Whether a file's content is one confgen generates: it opens with confgen's header
+    comment, or (domain-routes.json, which cannot hold a comment) it is exactly the JSON
+    confgen renders for the entries it holds."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if _HEADER.match(text):
+        return True
+    try:
+        routes = json.loads(text)
+    except ValueError:
+        return False
+    if not isinstance(routes, list) or not all(
+            isinstance(r, dict) and set(r) == {"domain", "service", "binding", "requiresAuth"}
+            for r in routes):
+        return False
+    return render("domain-routes.json.j2", routes=routes) == text
+
+
 def render_wrangler(file: wrangler.WranglerFile, source: str) -> Output:
     with _rendering(file.path):
         text = render(f"wrangler.{file.format}.j2", header=header(source), top=file.top,
@@ -135,4 +161,7 @@ def render_all(project: Project, source: str = "project.toml") -> dict[str, Outp
     for extra in (render_domain_routes(project), render_router(project, source)):
         if extra is not None:
             outputs.append(extra)
+    # One spelling per file: `./x`, `a/../x` and `x` are the same output, and the lock
+    # knows it by this name (validate has rejected paths that do not normalise).
+    outputs = [replace(o, path=normalise(o.path) or o.path) for o in outputs]
     return {o.path: o for o in sorted(outputs, key=lambda o: o.path)}

@@ -1,20 +1,34 @@
-"""Diagnostics out: one formatter per output format, chosen from FORMATTERS."""
+"""Diagnostics out: one formatter per output format, chosen from FORMATTERS.
+
+Every formatter takes the reported diagnostics and the suppressed ones (counted in the
+summary; in SARIF, listed with a suppression so code scanning shows them as dismissed).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
+from urllib.parse import quote
 
 from confgen import __version__
 from confgen.diagnostics import CODES, Diagnostic, Severity
 
+JSON_FORMAT_VERSION = 1  # bumped when the JSON output's shape changes
+HELP_URI = os.environ.get(
+    "CONFGEN_HELP_URI", "https://github.com/confgen/confgen/blob/main/docs/diagnostics.md")
 
-def _summary(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
+
+def _summary(diagnostics: Sequence[Diagnostic], suppressed: Sequence[Diagnostic]
+             ) -> dict[str, int]:
     return {"errors": sum(d.severity is Severity.ERROR for d in diagnostics),
-            "warnings": sum(d.severity is Severity.WARNING for d in diagnostics)}
+            "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+            "suppressed": len(suppressed)}
 
 
-def text(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
+def text(diagnostics: Sequence[Diagnostic], color: bool = False,
+         suppressed: Sequence[Diagnostic] = ()) -> str:
     lines = []
     for d in diagnostics:
         severity = str(d.severity)
@@ -23,18 +37,23 @@ def text(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
                 + "\033[0m"
         where = f"{d.path}: " if d.path else ""
         lines.append(f"{d.file}:{d.line}:{d.column}: {severity} {d.code} {where}{d.message}")
-    s = _summary(diagnostics)
-    if diagnostics:
-        lines.append(f"{s['errors']} error(s), {s['warnings']} warning(s)")
+    s = _summary(diagnostics, suppressed)
+    if diagnostics or suppressed:
+        tail = f", {s['suppressed']} suppressed" if suppressed else ""
+        lines.append(f"{s['errors']} error(s), {s['warnings']} warning(s){tail}")
     return "\n".join(lines)
 
 
-def as_json(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
-    return json.dumps({"diagnostics": [d.as_dict() for d in diagnostics],
-                       "summary": _summary(diagnostics)}, indent=2, ensure_ascii=False)
+def as_json(diagnostics: Sequence[Diagnostic], color: bool = False,
+            suppressed: Sequence[Diagnostic] = ()) -> str:
+    return json.dumps({"version": JSON_FORMAT_VERSION,
+                       "diagnostics": [d.as_dict() for d in diagnostics],
+                       "summary": _summary(diagnostics, suppressed)}, indent=2,
+                      ensure_ascii=False)
 
 
-def github(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
+def github(diagnostics: Sequence[Diagnostic], color: bool = False,
+           suppressed: Sequence[Diagnostic] = ()) -> str:
     def esc(value: str) -> str:
         return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -47,21 +66,60 @@ def github(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
         for d in diagnostics)
 
 
-def sarif(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
-    used = sorted({d.code for d in diagnostics})
-    rules = [{"id": c, "name": CODES[c].title, "shortDescription": {"text": CODES[c].title},
-              "fullDescription": {"text": CODES[c].help},
-              "defaultConfiguration": {"level": str(CODES[c].severity)}} for c in used]
-    results = [{"ruleId": d.code, "ruleIndex": used.index(d.code), "level": str(d.severity),
-                "message": {"text": (d.path + ": " if d.path else "") + d.message},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": d.file},
-                    "region": {"startLine": d.line, "startColumn": d.column}}}]}
-               for d in diagnostics]
+def artifact(file: str) -> dict[str, str]:
+    """A SARIF artifactLocation: a percent-encoded relative reference against %SRCROOT%
+    (the folder confgen ran in), or a file: URI for a path outside it."""
+    path = file.replace(os.sep, "/")
+    if os.path.isabs(path) or path.startswith("../"):
+        absolute = os.path.abspath(path).replace(os.sep, "/")
+        return {"uri": "file://" + quote(absolute if absolute.startswith("/") else "/" + absolute)}
+    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
+
+
+def anchor(code: str) -> str:
+    """The heading anchor of a code in docs/diagnostics.md (GitHub's slug rules)."""
+    return f"{code.lower()}-{CODES[code].title}"
+
+
+def _rule(code: str) -> dict[str, object]:
+    c = CODES[code]
+    sentence = c.help.split(". ")[0].rstrip(".") + "."
+    uri = f"{HELP_URI}#{anchor(code)}"
+    return {"id": code, "name": "".join(w.capitalize() for w in c.title.split("-")),
+            "shortDescription": {"text": sentence}, "fullDescription": {"text": c.help},
+            "help": {"text": f"{c.help} See {uri}", "markdown": f"**{code} {c.title}**\n\n"
+                     f"{c.help}\n\n[More about {code}]({uri})"},
+            "helpUri": uri, "defaultConfiguration": {"level": str(c.severity)},
+            "properties": {"tags": [c.title]}}
+
+
+def _fingerprint(d: Diagnostic) -> str:
+    """Stable while lines move: the code, the file and the manifest key, not the line."""
+    key = f"{d.code}\0{d.file}\0{d.path or d.line}\0{d.message if not d.path else ''}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def sarif(diagnostics: Sequence[Diagnostic], color: bool = False,
+          suppressed: Sequence[Diagnostic] = ()) -> str:
+    everything = [(d, False) for d in diagnostics] + [(d, True) for d in suppressed]
+    used = sorted({d.code for d, _ in everything})
+    results = []
+    for d, quiet in everything:
+        result: dict[str, object] = {
+            "ruleId": d.code, "ruleIndex": used.index(d.code), "level": str(d.severity),
+            "message": {"text": (d.path + ": " if d.path else "") + d.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": artifact(d.file),
+                "region": {"startLine": d.line, "startColumn": d.column}}}],
+            "partialFingerprints": {"confgenDiagnostic/v1": _fingerprint(d)}}
+        if quiet:
+            result["suppressions"] = [{"kind": "inSource"}]
+        results.append(result)
     log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
            "runs": [{"tool": {"driver": {"name": "confgen", "version": __version__,
                                          "informationUri": "https://github.com/confgen/confgen",
-                                         "rules": rules}},
+                                         "rules": [_rule(c) for c in used]}},
+                     "columnKind": "unicodeCodePoints",
                      "results": results}]}
     return json.dumps(log, indent=2, ensure_ascii=False)
 

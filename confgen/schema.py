@@ -23,13 +23,50 @@ SCHEMA_FILE = "project.schema.json"
 
 def schema_text() -> str:
     """The whole schema: schemas/project.schema.json with wrangler's keys (confgen.surface)."""
-    return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_composed(), indent=2, ensure_ascii=False) + "\n"
+
+
+@cache
+def _composed() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((data_dir("schemas") / SCHEMA_FILE).read_text("utf-8"))
+    return surface.extend(loaded)
+
+
+def _whole(pattern: str) -> str:
+    """The pattern with its `$` anchors as `\\Z`: JSON Schema patterns are ECMA regexes,
+    where `$` is the end of the text, while Python's `$` also matches before a final
+    newline (`"prod\\n"` would pass `^[a-z]+$`). `$` inside a class or escaped stays."""
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append("\\Z")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def _anchored(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _whole(v) if k == "pattern" and isinstance(v, str) else _anchored(v)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_anchored(v) for v in node]
+    return node
 
 
 @cache
 def schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((data_dir("schemas") / SCHEMA_FILE).read_text("utf-8"))
-    return surface.extend(loaded)
+    """The schema as confgen evaluates it (patterns matched whole, see _whole)."""
+    loaded: dict[str, Any] = _anchored(_composed())
+    return loaded
 
 
 @cache
@@ -103,7 +140,7 @@ def _describe(error: Any) -> str:
     kind = error.validator
     if kind == "pattern":
         description = _pattern_description(error.validator_value)
-        return description or f"must match {error.validator_value}"
+        return description or f"must match {error.validator_value.replace(chr(92) + 'Z', '$')}"
     if kind == "enum":
         return "must be one of " + ", ".join(json.dumps(v) for v in error.validator_value)
     if kind == "maxLength":
@@ -160,13 +197,18 @@ def _first_sentence(text: str) -> str:
     return (flat if end < 0 else flat[:end]).rstrip(".")
 
 
-def _non_finite(data: object, path: KeyPath = ()) -> Iterator[Issue]:
-    """TOML has inf and nan; JSON, and so wrangler's config parser, has neither."""
+def _no_json_form(data: object, path: KeyPath = ()) -> Iterator[Issue]:
+    """TOML has inf, nan, dates and times; JSON, and so wrangler's config parser, has none of
+    them. Checked everywhere, verbatim tables included, so whatever validate accepts,
+    generate can write."""
     stack: list[tuple[object, KeyPath]] = [(data, path)]
     while stack:
         value, where = stack.pop()
         if isinstance(value, float) and not math.isfinite(value):
             yield Issue("CG103", where, f"{value!r} is not a number wrangler can read")
+        elif isinstance(value, (datetime.date, datetime.time)):
+            yield Issue("CG102", where, f"expected a string, got {_toml_type(value)}: TOML "
+                        "dates and times have no JSON form")
         elif isinstance(value, dict):
             stack.extend((v, where + (k,)) for k, v in value.items())
         elif isinstance(value, list):
@@ -174,7 +216,8 @@ def _non_finite(data: object, path: KeyPath = ()) -> Iterator[Issue]:
 
 
 def check(data: dict[str, Any]) -> list[Issue]:
-    issues: list[Issue] = list(_non_finite(data))
+    issues: list[Issue] = list(_no_json_form(data))
+    said = {i.path for i in issues}
     for error in _validator().iter_errors(data):
-        issues.extend(_issues(error))
+        issues.extend(i for i in _issues(error) if i.path not in said)
     return issues

@@ -28,7 +28,7 @@ def json_value(value: Any, indent: int | None = None) -> str:
 
 
 def toml_value(value: Any) -> str:
-    """A TOML literal on one line: strings escaped by tomlkit, inline arrays and tables."""
+    """A TOML literal on one line: strings by toml_string, inline arrays and tables."""
     if isinstance(value, dict):
         if not value:
             return "{}"
@@ -36,10 +36,24 @@ def toml_value(value: Any) -> str:
         return "{ " + inner + " }"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return toml_string(value)
     import tomlkit  # deferred: only TOML outputs need it
 
     text: str = tomlkit.item(value).as_string()
     return text
+
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n",
+                 "\f": "\\f", "\r": "\\r"}
+_TOML_ESCAPED = re.compile('["\\\\\x00-\x1f\x7f-\x9f\u2028\u2029]')
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string: quotes, backslashes and every control or line-breaking
+    character escaped (U+0085, U+2028 and U+2029 too), everything else as is."""
+    return '"' + _TOML_ESCAPED.sub(
+        lambda m: _TOML_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), value) + '"'
 
 
 def toml_block(value: Any) -> str:
@@ -51,10 +65,9 @@ def toml_block(value: Any) -> str:
 
 def toml_key(key: str) -> str:
     """A TOML key: bare when it can be, quoted otherwise."""
-    import tomlkit
-
-    text: str = tomlkit.key(key).as_string()
-    return text
+    if key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key):
+        return key
+    return toml_string(key)
 
 
 def py_value(value: Any) -> str:

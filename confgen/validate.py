@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from confgen import load, resolve, rules, schema
+from confgen import load, placement, resolve, rules, schema, selection
 from confgen.diagnostics import Diagnostic, Issue, Severity, format_path
 from confgen.model import Project
+from confgen.selection import EVERYTHING, Selection
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Result:
     diagnostics: tuple[Diagnostic, ...]
     project: Project | None  # None when the manifest did not get past the schema
     loaded: load.Loaded | None
+    suppressed: tuple[Diagnostic, ...] = ()  # switched off by --ignore, [lint] or a comment
 
     @property
     def errors(self) -> int:
@@ -53,5 +55,27 @@ def validate_text(raw: bytes, file: str = "project.toml", root: Path = Path(".")
     return validate_loaded(parsed)
 
 
-def validate_file(path: Path, display: str | None = None) -> Result:
-    return validate_text(load.read(path), display or str(path), path.resolve().parent)
+def validate_file(path: Path, display: str | None = None,
+                  chosen: Selection = EVERYTHING, raw: bytes | None = None) -> Result:
+    """validate_text, then where the manifest's paths land on the real filesystem, then
+    the rule selection (`raw`: the manifest's bytes when they do not come from `path`)."""
+    from confgen.fs import manifest_root
+
+    root = manifest_root(path)
+    result = validate_text(load.read(path) if raw is None else raw, display or str(path), root)
+    found: tuple[Diagnostic, ...] = ()
+    if result.project is not None and result.loaded is not None:
+        found = locate(result.loaded, placement.check(result.project, root))
+    return select(Result(tuple(sorted(set(result.diagnostics + found))), result.project,
+                         result.loaded), chosen)
+
+
+def select(result: Result, chosen: Selection) -> Result:
+    """Apply --select / --ignore, the manifest's [lint] table and its ignore comments."""
+    loaded = result.loaded
+    if loaded is not None:
+        chosen = chosen.merged(loaded.data.get("lint"))
+    file = loaded.file if loaded else ""
+    picked = selection.apply(result.diagnostics, file, loaded.text if loaded else None, chosen)
+    return Result(picked.kept, result.project, result.loaded,
+                  result.suppressed + picked.suppressed)

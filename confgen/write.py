@@ -1,25 +1,27 @@
-"""Stage 5: rendered outputs vs the disk: compare, diff, and write atomically.
+"""Stage 5: rendered outputs vs the disk: compare, diff, and write.
 
-Ownership is recorded in `confgen.lock` beside the manifest: the sha256 of every
-file confgen wrote. A file at an output path is confgen's to replace or delete
-only while its bytes still hash to the recorded value; anything else was written
-or edited by a person and is left alone unless --force.
+Ownership is recorded in the manifest's lock (confgen.lockfile): the sha256 of every file
+confgen wrote. A file at an output path is confgen's to replace only while its bytes
+still hash to the recorded value; anything else was written or edited by a person and is
+left alone unless --force. A file the lock lists that no output claims any more (an
+orphan) is removed only when its bytes are still confgen's *and* its content is a file
+confgen generates: the lock is evidence of ownership, never a reason on its own to touch
+a path. Every read and write goes through confgen.fs (inside the folder, no links out,
+regular files only, re-checked just before each replace).
 """
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import json
-import os
-import tempfile
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from functools import partial
 
+from confgen import fs, lockfile
 from confgen.diagnostics import Diagnostic
-from confgen.model import LOCK
-from confgen.render import Output
+from confgen.lockfile import Lock, sha256
+from confgen.render import Output, generated_by_confgen
 
 
 class State(StrEnum):
@@ -29,72 +31,105 @@ class State(StrEnum):
     EDITED = "edited"  # differs, and confgen did not write these bytes
     ORPHAN = "orphan"  # confgen wrote it for an output that is gone
     ORPHAN_EDITED = "orphan-edited"
+    LEFTOVER = "leftover"  # a temporary file an interrupted write left
 
 
 @dataclass(frozen=True)
 class Entry:
     path: str
     state: State
-    new: str | None  # None for orphans
+    new: str | None  # None for orphans and leftovers
     old: bytes | None  # None when missing
-    output: Output | None = None  # None for orphans and the lock
+    output: Output | None = None  # None for orphans, leftovers and the lock
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+@dataclass(frozen=True)
+class Disk:
+    """What compare found: one entry per path confgen may touch, and the paths it will
+    not touch with the reason (refused outputs are errors, ignored lock entries warnings)."""
+
+    entries: tuple[Entry, ...]
+    problems: tuple[Diagnostic, ...]
 
 
-def lock_text(outputs: dict[str, Output]) -> str:
-    recorded = {p: sha256(o.text.encode()) for p, o in sorted(outputs.items())}
-    return json.dumps({"generator": "confgen", "outputs": recorded}, indent=2) + "\n"
+class WriteFailed(Exception):
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
-def read_lock(root: Path) -> dict[str, str]:
-    try:
-        data = json.loads((root / LOCK).read_text(encoding="utf-8"))
-        outputs = data.get("outputs", {}) if isinstance(data, dict) else {}
-        return {str(k): str(v) for k, v in outputs.items()} if isinstance(outputs, dict) else {}
-    except (OSError, ValueError):
-        return {}
+def read_lock(tree: fs.Tree, manifest: str) -> Lock:
+    """The manifest's lock (empty when there is none); LockError or fs.Refused otherwise."""
+    raw = tree.read(lockfile.lock_name(manifest))
+    return Lock() if raw is None else lockfile.parse(raw, manifest)
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+def _refused(exc: fs.Refused) -> Diagnostic:
+    return Diagnostic(exc.path, 1, 1, "CG416", exc.reason)
 
 
-def compare(root: Path, outputs: dict[str, Output], owned: dict[str, str]) -> list[Entry]:
-    """The state of every output, the lock, and every orphan, sorted by path.
-    `owned` is read_lock(root): what confgen wrote last time."""
+def compare(tree: fs.Tree, outputs: dict[str, Output], lock: Lock, manifest: str) -> Disk:
+    """The state of every output, the lock, every orphan and every leftover, by path."""
+    lock_path = lockfile.lock_name(manifest)
     texts = {p: o.text for p, o in outputs.items()}
-    texts[LOCK] = lock_text(outputs)
-    entries = []
+    texts[lock_path] = lockfile.text(manifest, {p: sha256(t.encode()) for p, t in texts.items()})
+    entries: list[Entry] = []
+    problems: list[Diagnostic] = []
     for path, text in sorted(texts.items()):
-        old = _read(root / path)
+        try:
+            old = tree.read(path)
+        except fs.Refused as exc:
+            problems.append(_refused(exc))
+            continue
         if old is None:
             state = State.MISSING
         elif old == text.encode():
             state = State.CURRENT
-        elif path == LOCK or owned.get(path) == sha256(old):
+        elif path == lock_path or lock.owns(path, sha256(old)):
             state = State.STALE
         else:
             state = State.EDITED
         entries.append(Entry(path, state, text, old, outputs.get(path)))
-    for path in sorted(set(owned) - set(texts)):
-        old = _read(root / path)
-        if old is not None:
-            state = State.ORPHAN if owned[path] == sha256(old) else State.ORPHAN_EDITED
-            entries.append(Entry(path, state, None, old))
-    return entries
+        entries.extend(Entry(t, State.LEFTOVER, None, None) for t in tree.leftovers(path))
+    for path in sorted(lock.paths - set(texts)):
+        orphan = _orphan(tree, path, lock, manifest)
+        if isinstance(orphan, Diagnostic):
+            problems.append(orphan)
+        elif orphan is not None:
+            entries.append(orphan)
+    return Disk(tuple(entries), tuple(problems))
+
+
+_LOCK_NAME = re.compile(r"(.*\.)?confgen\.lock\Z")
+
+
+def _orphan(tree: fs.Tree, path: str, lock: Lock, manifest: str) -> Entry | Diagnostic | None:
+    """An entry for a lock-listed path no output claims, if confgen may touch it at all."""
+    def ignored(why: str) -> Diagnostic:
+        return Diagnostic(path, 1, 1, "CG418", f"listed in {lockfile.lock_name(manifest)} but "
+                          f"{why}; left alone, and the entry is dropped")
+
+    if path == manifest or _LOCK_NAME.match(path.rpartition("/")[2]):
+        return ignored("it is a manifest or a lock, which confgen never generates")
+    try:
+        old = tree.read(path)
+    except fs.Refused as exc:
+        return ignored(exc.reason)
+    if old is None:
+        return None
+    if not lock.owns(path, sha256(old)):
+        return Entry(path, State.ORPHAN_EDITED, None, old)
+    if not generated_by_confgen(old):
+        return ignored("it is not a file confgen generates")
+    return Entry(path, State.ORPHAN, None, old)
 
 
 WRANGLER_NAMES = ("wrangler.json", "wrangler.jsonc", "wrangler.toml")  # wrangler's own order
 
 
-def conflicting_configs(root: Path, outputs: dict[str, Output],
-                        owned: dict[str, str]) -> list[Diagnostic]:
+def conflicting_configs(tree: fs.Tree, outputs: dict[str, Output],
+                        lock: Lock) -> list[Diagnostic]:
     """Another wrangler file beside a generated one: wrangler silently reads the first of
     wrangler.json, wrangler.jsonc, wrangler.toml, so the generated file may never be used."""
     found = []
@@ -104,7 +139,7 @@ def conflicting_configs(root: Path, outputs: dict[str, Output],
             continue
         for other in WRANGLER_NAMES:
             rel = f"{folder}/{other}" if folder else other
-            if other == name or rel in outputs or rel in owned or not (root / rel).is_file():
+            if other == name or rel in outputs or rel in lock.paths or not tree.exists(rel):
                 continue
             wins = WRANGLER_NAMES.index(other) < WRANGLER_NAMES.index(name)
             effect = (f"wrangler reads it instead of the generated {name}" if wins
@@ -122,7 +157,7 @@ def _first_difference(old: bytes, new: str) -> int:
     return min(len(old_lines), len(new.splitlines())) + 1
 
 
-def diagnostics(entries: list[Entry], manifest: str) -> list[Diagnostic]:
+def diagnostics(entries: tuple[Entry, ...] | list[Entry], manifest: str) -> list[Diagnostic]:
     out = []
     for e in entries:
         if e.state is State.STALE and e.old is not None and e.new is not None:
@@ -140,63 +175,88 @@ def diagnostics(entries: list[Entry], manifest: str) -> list[Diagnostic]:
         elif e.state is State.ORPHAN_EDITED:
             out.append(Diagnostic(e.path, 1, 1, "CG413", "generated earlier for an output "
                                   "that is gone, then edited by hand; remove it yourself"))
+        elif e.state is State.LEFTOVER:
+            out.append(Diagnostic(e.path, 1, 1, "CG419", "a temporary file an interrupted "
+                                  "run left; `confgen generate` removes it"))
     return sorted(out)
 
 
-def unified_diff(entries: list[Entry]) -> str:
+def unified_diff(entries: tuple[Entry, ...], prefix: str = "") -> str:
+    """What generate would change, as a patch `git apply` takes from the folder that
+    `prefix` (the manifest's folder as the user named it) is relative to."""
+    import difflib  # deferred: only --diff needs it
+
     chunks = []
     for e in entries:
-        if e.state is State.CURRENT:
+        if e.state in (State.CURRENT, State.LEFTOVER, State.ORPHAN_EDITED):
             continue
         old = (e.old or b"").decode("utf-8", "replace").splitlines(keepends=True)
         new = (e.new or "").splitlines(keepends=True)
         chunks.append("".join(difflib.unified_diff(
-            old, new, f"a/{e.path}" if e.old is not None else "/dev/null",
-            f"b/{e.path}" if e.new is not None else "/dev/null")))
+            old, new, f"a/{prefix}{e.path}" if e.old is not None else "/dev/null",
+            f"b/{prefix}{e.path}" if e.new is not None else "/dev/null")))
     return "".join(chunks)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Temporary file in the same folder, fsync, rename: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def blocked(entries: tuple[Entry, ...], force: bool) -> list[Entry]:
+    """Files a person wrote that generate would have to overwrite (unless --force) or
+    delete (never: an edited orphan is the person's to remove)."""
+    return [e for e in entries if e.state is State.ORPHAN_EDITED
+            or (e.state is State.EDITED and not force)]
+
+
+@dataclass(frozen=True)
+class Applied:
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def apply(tree: fs.Tree, entries: tuple[Entry, ...], manifest: str) -> Applied:
+    """Write what changed and remove orphans and leftovers, under a lock that covers both
+    the old and the new bytes while files change, then the final lock.
+
+    fs.Changed (a file changed since compare) stops the run; what was written so far is
+    recorded in the interim lock, so nothing is taken for a hand edit next time."""
+    lock_path = lockfile.lock_name(manifest)
+    lock = next(e for e in entries if e.path == lock_path)
+    changes = [e for e in entries if e.path != lock_path and e.state not in (
+        State.CURRENT, State.ORPHAN_EDITED)]
+    if not changes and lock.state is State.CURRENT:
+        return Applied((), ())
+    final = {e.path: sha256(e.new.encode()) for e in entries
+             if e.new is not None and e.path != lock_path}
+    previous = {e.path: sha256(e.old) for e in changes
+                if e.old is not None and e.state is not State.LEFTOVER}
+    assert lock.new is not None
+    on_disk = lock.old
+    if previous:
+        interim = lockfile.text(manifest, final, previous).encode()
+        _write(tree, lock_path, interim, on_disk)
+        on_disk = interim
+    written, removed = [], []
+    for e in changes:
+        if e.new is not None:
+            _write(tree, e.path, e.new.encode(), e.old)
+            written.append(e.path)
+        elif e.state is State.LEFTOVER:
+            tree.remove_leftover(e.path)
+            removed.append(e.path)
+        elif e.old is not None:
+            _guarded(e.path, partial(tree.remove, e.path, e.old))
+            removed.append(e.path)
+    if on_disk != lock.new.encode():
+        _write(tree, lock_path, lock.new.encode(), on_disk)
+        written.append(lock_path)
+    return Applied(tuple(written), tuple(removed))
+
+
+def _write(tree: fs.Tree, path: str, data: bytes, expected: bytes | None) -> None:
+    _guarded(path, partial(tree.write, path, data, expected))
+
+
+def _guarded(path: str, action: Callable[[], None]) -> None:
+    """Run a write or removal; an OS error names the file it was about."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def blocked(entries: list[Entry], force: bool) -> list[Entry]:
-    """Files a person wrote that generate would have to overwrite or delete."""
-    if force:
-        return []
-    return [e for e in entries if e.state in (State.EDITED, State.ORPHAN_EDITED)]
-
-
-def apply(root: Path, entries: list[Entry], force: bool) -> list[str]:
-    """Write what changed, remove orphans, lock last; returns the paths touched."""
-    touched = []
-    lock = None
-    for e in entries:
-        if e.path == LOCK:
-            lock = e
-            continue
-        if e.new is not None and e.state is not State.CURRENT:
-            atomic_write(root / e.path, e.new.encode())
-            touched.append(e.path)
-        elif e.new is None and (e.state is State.ORPHAN or force):
-            (root / e.path).unlink(missing_ok=True)
-            touched.append(e.path)
-    if lock is not None and lock.state is not State.CURRENT and lock.new is not None:
-        atomic_write(root / LOCK, lock.new.encode())
-        touched.append(LOCK)
-    return touched
+        action()
+    except OSError as exc:
+        raise WriteFailed(path, exc.strerror or str(exc)) from None

@@ -27,7 +27,15 @@ CODES_TESTED_ELSEWHERE = {
     "CG414": "tests/test_generate.py::test_orphaned_output_is_reported_then_removed",
     "CG415": "tests/test_generate.py::"
              "test_another_wrangler_file_beside_a_generated_one_is_reported",
-    "CG421": "tests/test_generate.py::test_unwritable_output_is_a_located_error",
+    "CG416": "tests/test_hostile.py::"
+             "test_an_output_path_that_is_not_a_regular_file_is_refused_not_read",
+    "CG417": "tests/test_hostile.py::"
+             "test_an_untrustworthy_lock_is_its_own_error_and_nothing_is_written",
+    "CG418": "tests/test_hostile.py::"
+             "test_a_lock_entry_with_the_right_hash_does_not_make_a_file_removable",
+    "CG419": "tests/test_hostile.py::test_leftover_temporary_files_are_reported_then_removed",
+    "CG420": "tests/test_hostile.py::test_a_second_generate_waits_for_the_first",
+    "CG421": "tests/test_hostile.py::test_a_write_failure_names_the_file",
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from confgen.generate import check, generate
-from confgen.write import LOCK
+from confgen.lockfile import DEFAULT as LOCK
 
 
 def codes(result: object) -> list[tuple[str, str]]:
@@ -112,12 +112,13 @@ def test_manifest_errors_write_nothing(small_project: Path) -> None:
     assert not (small_project.parent / LOCK).exists()
 
 
-def test_unwritable_output_is_a_located_error(small_project: Path) -> None:
-    # A folder where the output file should be: the write fails for root too.
+def test_a_folder_at_an_output_path_is_a_located_error(small_project: Path) -> None:
+    # Not even --force replaces what is not a regular file.
     (small_project.parent / "workers/db/wrangler.jsonc").mkdir()
     done = generate(small_project, force=True)
     assert not done.ok
-    assert [(d.code, d.file) for d in done.diagnostics] == [("CG421", "workers/db/wrangler.jsonc")]
+    assert [(d.code, d.file) for d in done.diagnostics] == [("CG416", "workers/db/wrangler.jsonc")]
+    assert done.written == ()
     leftovers = [p.name for p in (small_project.parent / "workers/db").iterdir()
                  if p.name.endswith(".tmp")]
     assert leftovers == []

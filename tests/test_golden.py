@@ -10,15 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from confgen import lockfile
 from confgen.generate import generate
-from confgen.write import LOCK, read_lock
+from confgen.lockfile import DEFAULT as LOCK
 
 GOLDEN = Path(__file__).parent / "golden"
 SCENARIOS = sorted(p.parent for p in GOLDEN.glob("*/project.toml"))
 
 
 def outputs_of(root: Path) -> dict[str, bytes]:
-    names = sorted(read_lock(root)) + [LOCK]
+    names = sorted(lockfile.parse((root / LOCK).read_bytes(), "project.toml").outputs) + [LOCK]
     return {name: (root / name).read_bytes() for name in names}
 
 

@@ -11,6 +11,7 @@ from confgen.rules import (
     domains,
     durable,
     graph,
+    lint,
     outputs,
     references,
     resources,
@@ -32,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     *router.RULES,
     *domains.RULES,
     *outputs.RULES,
+    *lint.RULES,
 )
 
 

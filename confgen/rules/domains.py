@@ -9,7 +9,7 @@ from confgen.diagnostics import Issue
 from confgen.domains import api_bindings_to
 from confgen.model import Project
 
-_DOMAIN = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+_DOMAIN = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\Z")
 
 
 def domain_routes(project: Project) -> Iterator[Issue]:
@@ -25,7 +25,7 @@ def domain_routes(project: Project) -> Iterator[Issue]:
     seen: dict[str, int] = {}
     for n, route in enumerate(domains.routes):
         domain = route.domain.lower().rstrip(".")
-        if not _DOMAIN.match(domain):
+        if not route.domain.isascii() or not _DOMAIN.match(domain):  # no look-alikes (K, ſ)
             yield Issue("CG325", route.path + ("domain",), f"domain {route.domain!r} is not a "
                         "host or `*.host`")
         elif domain in seen:

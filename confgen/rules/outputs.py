@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import LOCK, Project
+from confgen.lockfile import lock_name
+from confgen.model import Project
+from confgen.paths import normalise, unportable
 
 
 def output_paths(project: Project) -> list[tuple[str, KeyPath, str]]:
@@ -29,39 +30,46 @@ def _declared(project: Project, worker: str) -> KeyPath:
     return ("workers", worker)
 
 
-def normalise(path: str) -> str | None:
-    """Lexically normalised relative path, or None when it leaves the folder or is absolute."""
-    if any(not c.isprintable() for c in path):
-        return None
-    pure = PurePosixPath(path.replace("\\", "/"))
-    if pure.is_absolute() or (len(path) > 1 and path[1] == ":"):
-        return None
-    parts: list[str] = []
-    for part in pure.parts:
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        elif part != ".":
-            parts.append(part)
-    return "/".join(parts) if parts else None
+def _reserved_for_others(path: str) -> str | None:
+    """Paths that belong to git or to another manifest's lock, never to an output."""
+    parts = path.lower().split("/")
+    if ".git" in parts:
+        return "it is inside .git, which belongs to git"
+    if parts[-1].endswith("confgen.lock"):
+        return "that is the name of a confgen lock"
+    return None
 
 
 def output_locations(project: Project) -> Iterator[Issue]:
-    claimed = {LOCK.lower(): f"confgen's own {LOCK}",
+    lock = lock_name(project.manifest)
+    claimed = {lock.lower(): f"confgen's own {lock}",
                project.manifest.lower(): f"the manifest {project.manifest}"}
+    folders: dict[str, str] = {}  # every folder an output needs -> that output
     for path, where, what in output_paths(project):
         norm = normalise(path)
         if norm is None:
             yield Issue("CG402", where, f"{what} would be written to {path!r}, which is not "
                         "a file inside the manifest's folder")
             continue
+        reason = unportable(path) or (None if norm.lower() in claimed
+                                      else _reserved_for_others(norm))
+        if reason is not None:
+            yield Issue("CG403", where, f"{what} would be written to {path!r}: {reason}")
+            continue
         key = norm.lower()  # two names that differ only in case collide on macOS and Windows
         if key in claimed:
             yield Issue("CG401", where, f"{what} and {claimed[key]} would both be written to "
                         f"{norm!r}")
-        else:
-            claimed[key] = what
+            continue
+        claimed[key] = what
+        parts = key.split("/")
+        for n in range(1, len(parts)):
+            folders.setdefault("/".join(parts[:n]), what)
+    for path, where, what in output_paths(project):
+        norm = normalise(path)
+        if norm is not None and norm.lower() in folders and claimed.get(norm.lower()) == what:
+            yield Issue("CG401", where, f"{what} would be written to {norm!r}, the folder that "
+                        f"{folders[norm.lower()]} needs")
 
 
 RULES = (output_locations,)

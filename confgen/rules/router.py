@@ -9,9 +9,9 @@ from confgen.diagnostics import Issue, KeyPath
 from confgen.model import NAMESPACE, Project
 from confgen.router_table import normalise_host, path_prefix
 
-_HOST = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$",
-                   re.IGNORECASE)
-_PATH = re.compile(r"^/([A-Za-z0-9._~!$&'()+,;=:@%-]+/)*[A-Za-z0-9._~!$&'()+,;=:@%-]*/?$")
+_HOST = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?\Z",
+                   re.IGNORECASE | re.ASCII)
+_PATH = re.compile(r"^/([A-Za-z0-9._~!$&'()+,;=:@%-]+/)*[A-Za-z0-9._~!$&'()+,;=:@%-]*/?\Z")
 
 
 def dispatcher(project: Project) -> Iterator[Issue]:

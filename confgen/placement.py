@@ -1,0 +1,86 @@
+"""Where the manifest's paths land on the real filesystem, symbolic links resolved.
+
+The rules in confgen.rules check paths as text; this stage, run by `validate` on a
+manifest file, asks the filesystem: an output whose folder resolves outside the manifest's
+folder (`workers_dir = "ln/.."` with `ln` a link out, or `workers/hello` a link to
+elsewhere) is an error, and a `main` outside it a warning. Only paths the manifest derives
+are looked at, and nothing is read or followed beyond `realpath`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from confgen.diagnostics import Issue, KeyPath
+from confgen.model import Project
+from confgen.paths import normalise
+from confgen.rules.outputs import output_paths
+
+
+def _inside(root: Path, path: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _resolves(root: Path, raw: str) -> Path:
+    """What the OS makes of `raw` under root: links first, then `..` (unlike normalise)."""
+    return Path(os.path.realpath(root / raw))
+
+
+def outputs(project: Project, root: Path) -> Iterator[Issue]:
+    real_files: dict[Path, str] = {}  # two outputs that are one file through a link
+    for raw, where, what in output_paths(project):
+        norm = normalise(raw)
+        if norm is None:
+            continue  # CG402 already
+        folder = raw.rstrip("/").rpartition("/")[0]
+        real = _resolves(root, folder) if folder else root
+        lexical = _resolves(root, norm.rpartition("/")[0]) if "/" in norm else root
+        if not _inside(root, real):
+            yield Issue("CG402", where, f"{what} would be written under {folder!r}, which "
+                        f"resolves to {real} through a symbolic link, outside the manifest's "
+                        "folder")
+        elif real != lexical:
+            yield Issue("CG402", where, f"{what}: {raw!r} means one folder to the OS and "
+                        "another once `..` is taken literally (a symbolic link before `..`); "
+                        "write the path without `..`")
+        else:
+            file = real / norm.rpartition("/")[2]
+            if file in real_files:
+                yield Issue("CG401", where, f"{what} and {real_files[file]} are one file "
+                            "through a symbolic link")
+            real_files.setdefault(file, what)
+
+
+def mains(project: Project, root: Path) -> Iterator[Issue]:
+    seen: set[tuple[str, str]] = set()
+    for worker in project.workers:
+        if normalise(worker.dir) is None:
+            continue  # its output is CG402 already
+        for config in worker.configs:
+            main = config.main
+            if main is None or (worker.dir, main) in seen:
+                continue
+            seen.add((worker.dir, main))
+            real = _resolves(root, f"{worker.dir}/{main}")
+            if not _inside(root, real):
+                yield Issue("CG404", _main_key(project, worker.name, config.path),
+                            f"main {main!r} of {worker.name!r} lies outside the manifest's "
+                            "folder, where confgen's checks do not reach")
+
+
+def _main_key(project: Project, worker: str, section: KeyPath) -> KeyPath:
+    """The innermost table that sets `main`: the env section, the worker or [defaults]."""
+    node: object = project.data
+    for part in section:
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    if isinstance(node, dict) and "main" in node:
+        return (*section, "main")
+    if "main" in project.data["workers"].get(worker, {}):
+        return ("workers", worker, "main")
+    return ("defaults", "main")
+
+
+def check(project: Project, root: Path) -> list[Issue]:
+    return [*outputs(project, root), *mains(project, root)]
