@@ -94,11 +94,11 @@ def test_unknown_keys_say_what_was_meant() -> None:
     assert messages("[workers.api]\nkv_namespace = []\n") == [
         "CG101 unknown key 'kv_namespace'; did you mean 'kv_namespaces'?"]
     assert messages("[workers.api.env.staging]\nkeep_vars = true\n[workers.api]\n") == [
-        "CG101 unknown key 'keep_vars': wrangler allows it at the top level only (set it on the "
-        "worker or in `top`)"]
+        ("CG101 unknown key 'keep_vars': wrangler allows it at the top level only (set it on "
+         "the worker or in `top`)")]
 
 
 def test_a_value_wrangler_rejects_is_a_located_error() -> None:
     found = messages('[workers.api]\nplacement = { mode = "clever" }\n')
-    assert found == ['CG103 invalid value {"mode": "clever"}: Specify how the Worker should be '
-                     "located to minimize round-trip time"]
+    assert found == [('CG103 invalid value {"mode": "clever"}: Specify how the Worker should '
+                      "be located to minimize round-trip time")]
