@@ -16,6 +16,7 @@ from typing import Any
 from confgen.resources import data_dir
 
 KEYS_FILE = "wrangler-keys.json"
+KEY_DEF = "wrangler.key."  # $defs name prefix of one wrangler key's schema
 # Keys the manifest defines itself (checked and resolved by confgen, not copied as given);
 # their binding entries still accept every sub-key wrangler's definition has.
 CONFGEN_DEFINED = frozenset({
@@ -153,22 +154,25 @@ def _key_schema(key: str) -> dict[str, Any]:
 
 
 def extend(base: dict[str, Any]) -> dict[str, Any]:
-    """The manifest's schema with wrangler's keys and definitions added."""
-    schema = copy.deepcopy(base)
+    """The manifest's schema (`base`, a fresh copy the caller gives up) with wrangler's keys and
+    definitions added: each key's schema once under $defs, referenced where it may stand."""
+    schema = base
     defs: dict[str, Any] = schema["$defs"]
-    defs.update(copy.deepcopy(surface()["definitions"]))
-    top = copy.deepcopy(defs["workerEnv"])
-    del top["properties"]["name"]
+    defs.update(surface()["definitions"])  # shared, never changed in place
+    for key in sorted(copied()):
+        defs[KEY_DEF + key] = _key_schema(key)
+    top = {**defs["workerEnv"], "properties": {
+        k: v for k, v in defs["workerEnv"]["properties"].items() if k != "name"}}
     top["description"] = ("The worker's keys for the wrangler file's top level only: "
                           "environments do not get them from confgen.")
     defs["workerTop"] = top
     for name in ("worker", "defaults", "workerTop"):
         props = defs[name]["properties"]
         for key in sorted(copied()):
-            props.setdefault(key, _key_schema(key))
+            props.setdefault(key, {"$ref": f"#/$defs/{KEY_DEF}{key}"})
     env_props = defs["workerEnv"]["properties"]
     for key in sorted(copied() - top_only()):
-        env_props.setdefault(key, _key_schema(key))
+        env_props.setdefault(key, {"$ref": f"#/$defs/{KEY_DEF}{key}"})
     resources = schema["properties"]["resources"]["properties"]
     for kind, item in resource_kinds().items():
         declared = {k: v for k, v in _bindable(item, "").items()}
