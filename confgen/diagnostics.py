@@ -92,6 +92,8 @@ _ALL = (
     _e("CG220", "durable-object-in-namespace", "A Durable Object or Workflow binding names a "
        "worker deployed into a dispatch namespace; bindings resolve account-level scripts "
        "only, so it cannot work."),
+    _e("CG221", "workflow-not-hosted", "A Workflow binding's `script_name` names a worker of "
+       "this manifest that declares no workflow of that `name` and `class_name`."),
     _w("CG251", "inconsistent-binding-name", "One service or resource is bound under different "
        "names by different workers; pick one name."),
     _w("CG252", "service-cycle", "Service bindings form a cycle, so no deploy order exists."),

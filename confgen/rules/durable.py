@@ -160,4 +160,26 @@ def namespaced_hosts(project: Project) -> Iterator[Issue]:
                                 "account-level scripts only")
 
 
-RULES = (migration_tags, bound_classes, namespaced_hosts)
+def hosted_workflows(project: Project) -> Iterator[Issue]:
+    """A Workflow bound from another worker of the manifest must be declared there."""
+    reported: set[KeyPath] = set()
+    for worker in project.workers:
+        for config in worker.configs:
+            for i, b in enumerate(_list(config.get("workflows"))):
+                script = b.get("script_name") if isinstance(b, dict) else None
+                host = by_script(project, script, config.env) if isinstance(script, str) else None
+                if host is None or host is worker or host.deploy == NAMESPACE:
+                    continue
+                section = host.config(config.env) or host.top
+                declared = {(w.get("name"), w.get("class_name"))
+                            for w in _list(host.effective(section, "workflows"))
+                            if isinstance(w, dict) and "script_name" not in w}
+                path = config.origin("workflows") + (i,)
+                if (b.get("name"), b.get("class_name")) not in declared and path not in reported:
+                    reported.add(path)
+                    yield Issue("CG221", path, f"worker {host.name!r} declares no workflow "
+                                f"{b.get('name')!r} with class {b.get('class_name')!r} "
+                                "(its `workflows`)")
+
+
+RULES = (migration_tags, bound_classes, namespaced_hosts, hosted_workflows)
