@@ -53,6 +53,11 @@ class WranglerFile:
         return out
 
 
+def _given(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry without the ids it lacks (wrangler creates such resources on deploy)."""
+    return {k: v for k, v in entry.items() if v is not None}
+
+
 def _bindings(config: Config) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["services"] = [
@@ -60,14 +65,14 @@ def _bindings(config: Config) -> dict[str, Any]:
          **({"entrypoint": s.entrypoint} if s.entrypoint else {}), **dict(s.extra)}
         for s in config.services]
     out["kv_namespaces"] = [
-        {"binding": k.binding, "id": k.id, **({"preview_id": k.preview_id} if k.preview_id else {}),
-         **dict(k.extra)}
+        _given({"binding": k.binding, "id": k.id, "preview_id": k.preview_id, **dict(k.extra)})
         for k in config.kv_namespaces]
     out["d1_databases"] = [
-        {"binding": d.binding, "database_name": d.database_name, "database_id": d.database_id,
-         **dict(d.extra)}
+        _given({"binding": d.binding, "database_name": d.database_name,
+                "database_id": d.database_id, **dict(d.extra)})
         for d in config.d1_databases]
-    out["r2_buckets"] = [{"binding": r.binding, "bucket_name": r.bucket_name, **dict(r.extra)}
+    out["r2_buckets"] = [_given({"binding": r.binding, "bucket_name": r.bucket_name,
+                                 **dict(r.extra)})
                          for r in config.r2_buckets]
     queues: dict[str, Any] = {}
     if config.producers:
