@@ -93,3 +93,21 @@ def test_binding_kinds_are_wranglers() -> None:
     assert kinds["kv_namespaces"] == "KV Namespace"
     assert kinds["durable_objects"] == "Durable Object"
     assert "observability" not in kinds and "main" not in kinds
+
+
+def test_confgen_schema_prints_the_whole_surface_for_editors() -> None:
+    """`confgen schema` (what an editor is pointed at) knows every wrangler key: a manifest
+    that uses them validates against the printed schema alone."""
+    import json
+    import tomllib
+
+    import jsonschema
+
+    from confgen.schema import schema_text
+
+    printed = json.loads(schema_text())
+    jsonschema.Draft202012Validator.check_schema(printed)
+    manifest = ROOT / "tests" / "golden" / "wrangler_surface" / "project.toml"
+    data = tomllib.loads(manifest.read_text())
+    assert list(jsonschema.Draft202012Validator(printed).iter_errors(data)) == []
+    assert "placement" in printed["$defs"]["worker"]["properties"]
