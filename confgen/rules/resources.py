@@ -81,4 +81,26 @@ def complete_entries(project: Project) -> Iterator[Issue]:
                                     "(set it here or on its [resources] declaration)")
 
 
-RULES = (declared_resources, complete_entries)
+def consistent_names(project: Project) -> Iterator[Issue]:
+    """A resource without a canonical `binding`, bound under several names: drift (warning)."""
+    resources = project.data.get("resources", {})
+    names: dict[tuple[str, str], dict[str, list[KeyPath]]] = {}
+    for kind, rid, entry, path in _uses(project.data):
+        declared = resources.get(kind, {}).get(rid) if rid else None
+        name = entry.get(surface.name_key(kind))
+        if not isinstance(declared, dict) or "binding" in declared or not isinstance(name, str):
+            continue
+        names.setdefault((kind, str(rid)), {}).setdefault(name, []).append(path)
+    for (kind, rid), used in sorted(names.items()):
+        if len(used) < 2:
+            continue
+        majority = max(sorted(used), key=lambda n: len(used[n]))
+        for name in sorted(used):
+            if name != majority:
+                for path in used[name]:
+                    yield Issue("CG251", path + (surface.name_key(kind),), f"{kind} {rid!r} is "
+                                f"bound as {name!r} here but as {majority!r} elsewhere; use one "
+                                f"name (or declare it: [resources.{kind}.{rid}] binding)")
+
+
+RULES = (declared_resources, complete_entries, consistent_names)
