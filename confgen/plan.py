@@ -7,6 +7,7 @@ import shlex
 from dataclasses import dataclass
 
 from confgen.model import NAMESPACE, Project, Worker
+from confgen.rules.durable import hosts
 from confgen.rules.graph import find_cycles
 
 
@@ -23,11 +24,13 @@ class CycleError(Exception):
 
 
 def dependencies(project: Project) -> dict[str, set[str]]:
-    """worker -> workers of this manifest it needs deployed first (services, tail consumers)."""
+    """worker -> workers of this manifest it needs deployed first (services, tail consumers,
+    the hosts of the Durable Object classes and Workflows it binds)."""
     names = {w.name for w in project.workers}
     return {w.name: {t for c in w.configs
                      for t in [s.service for s in c.services]
-                     + [t.service for t in c.tail_consumers] if t in names and t != w.name}
+                     + [t.service for t in c.tail_consumers] + sorted(hosts(project, c))
+                     if t in names and t != w.name}
             for w in project.workers}
 
 
@@ -49,6 +52,8 @@ def deploy_order(project: Project) -> list[str]:
 
 def _step(project: Project, worker: Worker, env: str | None) -> Step | None:
     config = worker.config(env)
+    if config is None and not worker.envs:  # a single-script worker: its one script, no -e
+        config, env = worker.top, None
     if config is None:
         return None  # the worker takes no part in this environment (its `environments`)
     namespace = None

@@ -102,3 +102,19 @@ def test_a_value_wrangler_rejects_is_a_located_error() -> None:
     found = messages('[workers.api]\nplacement = { mode = "clever" }\n')
     assert found == [('CG103 invalid value {"mode": "clever"}: Specify how the Worker should '
                       "be located to minimize round-trip time")]
+
+
+def test_plan_deploys_hosts_first_and_skips_workers_outside_the_environment() -> None:
+    from pathlib import Path
+
+    from confgen.plan import plan
+    from confgen.validate import validate_file
+
+    manifest = Path(__file__).parent / "golden" / "wrangler_surface" / "project.toml"
+    project = validate_file(manifest).project
+    assert project is not None
+    staging = [(s.worker, s.commands[0]) for s in plan(project, "staging")]
+    assert staging == [  # rooms hosts chat_api's Room class; site is production only
+        ("audit", "wrangler deploy -c workers/audit/wrangler.jsonc"),
+        ("rooms", "wrangler deploy -c workers/rooms/wrangler.jsonc -e staging"),
+        ("chat_api", "wrangler deploy -c workers/chat_api/wrangler.jsonc -e staging")]

@@ -137,6 +137,12 @@ def _script_targets(config: Config) -> Iterator[tuple[str, KeyPath, str]]:
                 yield b["script_name"], config.origin(key) + (*sub, i, "script_name"), key
 
 
+def hosts(project: Project, config: Config) -> set[str]:
+    """Workers of the manifest whose Durable Object classes or Workflows `config` binds."""
+    found = (by_script(project, script, config.env) for script, _, _ in _script_targets(config))
+    return {w.name for w in found if w is not None}
+
+
 def namespaced_hosts(project: Project) -> Iterator[Issue]:
     """script_name resolves account-level scripts only, as service bindings do (10143)."""
     reported: set[KeyPath] = set()
