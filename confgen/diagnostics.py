@@ -103,7 +103,8 @@ _ALL = (
     _w("CG255", "placeholder-id", "A resource id is not a real id (a KV id is 32 hex digits, a "
        "D1 id a uuid): fine for local development, but a deploy with it fails."),
     _w("CG256", "secret-like-placeholder", "A var whose name says it is a secret holds an "
-       "obvious placeholder; make sure the real value is set as a secret where it matters."),
+       "obvious placeholder, or is set for a development environment only (dev, local, test, "
+       "...); make sure the real value is a secret where it matters."),
     _e("CG301", "route-syntax", "The route pattern breaks Cloudflare's grammar: `*` only at the "
        "start of the host and the end of the path, no query, no port."),
     _e("CG302", "custom-domain-pattern", "A custom domain is a bare host: no wildcard, no path."),

@@ -21,6 +21,18 @@ _KV_ID = re.compile(r"^[0-9a-f]{32}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
+# Environments that by their name are not production: a dev-only credential is a warning.
+_DEV_ENV = re.compile(r"^(?:dev|develop|development|local|test|testing|ci|sandbox)(?:[-_].*)?$")
+
+
+def _dev_only(path: KeyPath) -> bool:
+    """A var declared in a development environment's own section (worker env or
+    [environments.<env>]), so no production script gets it from there."""
+    return (len(path) >= 3 and path[-2] == "vars" and isinstance(path[-3], str)
+            and _DEV_ENV.match(path[-3]) is not None
+            and (path[:1] == ("environments",) or "env" in path))
+
+
 def placeholder(value: object) -> bool:
     return isinstance(value, str) and _PLACEHOLDER.match(value) is not None
 
@@ -43,6 +55,10 @@ def vars_and_secrets(project: Project) -> Iterator[Issue]:
                         yield Issue("CG256", var.path, f"var {var.name!r} looks like a secret "
                                     f"and holds the placeholder {var.value!r}; set the real "
                                     "value with `wrangler secret put` where it matters")
+                    elif _dev_only(var.path):
+                        yield Issue("CG256", var.path, f"var {var.name!r} looks like a secret; "
+                                    f"it is set for the development environment "
+                                    f"{var.path[-3]!r} only, so a dev value is fine there")
                     else:
                         yield Issue("CG210", var.path, f"var {var.name!r} looks like a secret "
                                     "but holds a literal value; list it under `secrets` and set "
