@@ -111,3 +111,10 @@ def test_confgen_schema_prints_the_whole_surface_for_editors() -> None:
     data = tomllib.loads(manifest.read_text())
     assert list(jsonschema.Draft202012Validator(printed).iter_errors(data)) == []
     assert "placement" in printed["$defs"]["worker"]["properties"]
+
+
+def test_the_keys_confgen_defines_itself_are_wrangler_keys() -> None:
+    """confgen's own definitions (services, vars, routes, ...) stand in for wrangler keys: a
+    key wrangler dropped would leave one behind."""
+    assert surface.CONFGEN_DEFINED <= set(surface.keys())
+    assert not surface.CONFGEN_DEFINED & surface.copied()
