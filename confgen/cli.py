@@ -79,12 +79,12 @@ def as_given(manifest: Path, diagnostics: Sequence[Diagnostic]) -> list[Diagnost
 
 def emit(diagnostics: Sequence[Diagnostic], fmt: str, color: str = "auto",
          suppressed: Sequence[Diagnostic] = (), quiet: bool = False) -> None:
-    out = report.FORMATTERS[fmt](diagnostics, color=use_color(color, fmt),
-                                 suppressed=suppressed)
+    colored = use_color(color, fmt)
+    out = report.FORMATTERS[fmt](diagnostics, color=colored, suppressed=suppressed)
     if quiet and fmt == "text":
         out = "\n".join(out.splitlines()[:len(diagnostics)])
     if out or fmt != "text":
-        click.echo(out)
+        click.echo(out, color=colored)  # click strips escapes off a terminal unless told
 
 
 def unreadable(manifest: Path, exc: Unreadable, fmt: str) -> None:

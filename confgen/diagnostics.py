@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from enum import StrEnum
+
+from confgen.compat import StrEnum
 
 PathPart = str | int
 KeyPath = tuple[PathPart, ...]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from confgen import sourcemap
+from confgen.compat import tomllib
 from confgen.diagnostics import Diagnostic
 
 MAX_DEPTH = 64  # a real manifest nests about 6 deep; the scanner and jsonschema recurse

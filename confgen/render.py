@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -20,6 +19,7 @@ from typing import Any
 import jinja2
 
 from confgen import domains, wrangler
+from confgen.compat import tomllib
 from confgen.model import Project
 from confgen.paths import normalise
 from confgen.router_table import RouterSpec, render_router_module, table_data

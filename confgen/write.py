@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import partial
 
 from confgen import fs, lockfile
+from confgen.compat import StrEnum
 from confgen.diagnostics import Diagnostic
 from confgen.lockfile import Lock, sha256
 from confgen.render import Output, generated_by_confgen

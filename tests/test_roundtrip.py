@@ -7,10 +7,10 @@ data; these tests drive it with hostile strings and check the values themselves.
 from __future__ import annotations
 
 import json
-import tomllib
 from typing import Any
 
 import json5
+import tomllib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

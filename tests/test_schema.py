@@ -73,8 +73,9 @@ def test_every_property_is_described_for_editor_completion() -> None:
 
 
 def test_the_bundled_manifest_is_valid() -> None:
-    import tomllib
     from pathlib import Path
+
+    import tomllib
 
     data = tomllib.loads((Path(__file__).parent.parent / "project.toml").read_text())
     assert list(jsonschema.Draft202012Validator(schema()).iter_errors(data)) == []

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import tomllib
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any
 
 import json5
 import pytest
+import tomllib
 import wrangler_tool as wt
 from expected_bindings import (
     any_values,
