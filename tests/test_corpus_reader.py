@@ -9,12 +9,12 @@ wrangler's warnings and errors. Needs `scripts/install-wrangler` (never skips)."
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import json5
 import pytest
+import tomllib
 import wrangler_reader as wr
 from wrangler_reader import Reading
 

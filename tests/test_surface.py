@@ -99,9 +99,9 @@ def test_confgen_schema_prints_the_whole_surface_for_editors() -> None:
     """`confgen schema` (what an editor is pointed at) knows every wrangler key: a manifest
     that uses them validates against the printed schema alone."""
     import json
-    import tomllib
 
     import jsonschema
+    import tomllib
 
     from confgen.schema import schema_text
 
