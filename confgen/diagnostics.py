@@ -97,7 +97,8 @@ _ALL = (
        "this manifest that declares no workflow of that `name` and `class_name`."),
     _w("CG251", "inconsistent-binding-name", "One service or resource is bound under different "
        "names by different workers; pick one name."),
-    _w("CG252", "service-cycle", "Service bindings form a cycle, so no deploy order exists."),
+    _w("CG252", "service-cycle", "Service bindings (and Durable Object or Workflow bindings to "
+       "another worker's classes) form a cycle, so no deploy order exists."),
     _w("CG253", "unused-declaration", "A declared resource, namespace or environment is used by "
        "nothing; remove it or bind it."),
     _w("CG254", "queue-without-consumer", "A queue has producers but no consumer."),

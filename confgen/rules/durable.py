@@ -137,10 +137,18 @@ def _script_targets(config: Config) -> Iterator[tuple[str, KeyPath, str]]:
                 yield b["script_name"], config.origin(key) + (*sub, i, "script_name"), key
 
 
+def hosts_with_paths(project: Project, config: Config) -> Iterator[tuple[str, KeyPath]]:
+    """(worker of the manifest, where) for each Durable Object class or Workflow `config`
+    binds from another script."""
+    for script, path, _ in _script_targets(config):
+        host = by_script(project, script, config.env)
+        if host is not None:
+            yield host.name, path
+
+
 def hosts(project: Project, config: Config) -> set[str]:
     """Workers of the manifest whose Durable Object classes or Workflows `config` binds."""
-    found = (by_script(project, script, config.env) for script, _, _ in _script_targets(config))
-    return {w.name for w in found if w is not None}
+    return {name for name, _ in hosts_with_paths(project, config)}
 
 
 def namespaced_hosts(project: Project) -> Iterator[Issue]:

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 from confgen.diagnostics import Issue, KeyPath
 from confgen.model import RESOURCE_USES, Project
+from confgen.rules import durable
 
 
 def service_edges(project: Project) -> dict[str, dict[str, KeyPath]]:
-    """worker -> {bound worker of this manifest: where}; the deploy-order graph."""
+    """worker -> {bound worker of this manifest: where}; the deploy-order graph (service
+    bindings, and the hosts of Durable Object classes and Workflows it binds)."""
     names = {w.name for w in project.workers}
     edges: dict[str, dict[str, KeyPath]] = {}
     for worker in project.workers:
@@ -18,6 +20,9 @@ def service_edges(project: Project) -> dict[str, dict[str, KeyPath]]:
             for s in config.services:
                 if s.service in names:
                     out.setdefault(s.service, s.path)
+            for host, path in durable.hosts_with_paths(project, config):
+                if host != worker.name:
+                    out.setdefault(host, path)
         edges[worker.name] = out
     return edges
 
@@ -57,7 +62,7 @@ def service_cycles(project: Project) -> Iterator[Issue]:
         ordered = cycle[i:] + cycle[:i]
         loop = " -> ".join(ordered + [ordered[0]])
         yield Issue("CG252", edges[ordered[0]][ordered[1 % len(ordered)]],
-                    f"service bindings form a cycle ({loop}): no deploy order exists")
+                    f"bindings form a cycle ({loop}): no deploy order exists")
 
 
 def unused(project: Project) -> Iterator[Issue]:
