@@ -1,11 +1,12 @@
 # make generate: set up .venv and compile the bundled project.toml
 # make test:     set up .venv and the pinned wrangler, then run every test
+# make surface:  re-derive the wrangler key surface after bumping wrangler
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test wrangler sarif golden bench lint
+.PHONY: generate check test wrangler surface sarif golden bench lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,10 @@ check: $(STAMP)
 
 wrangler:
 	scripts/install-wrangler
+
+# after bumping wrangler: re-derive schemas/wrangler-keys.json and docs/wrangler-keys.md
+surface: wrangler
+	scripts/wrangler-surface
 
 sarif:
 	scripts/install-sarif
