@@ -77,9 +77,9 @@ _ALL = (
        "declares none."),
     _e("CG214", "namespaced-renamed", "A namespaced worker keeps its plain name in every "
        "environment: the dispatcher finds it by that name in the namespace."),
-    _e("CG215", "cannot-remove-inherited", "An environment removes a key that wrangler "
-       "inherits from the top level, so wrangler would still use the top level's value; set "
-       "a value in the environment instead."),
+    _e("CG215", "cannot-remove-inherited", "An environment lacks a key that wrangler "
+       "inherits from the top level (it `unset`s it, or only `top` sets it), so wrangler would "
+       "still use the top level's value there; set a value in the environment."),
     _e("CG216", "target-not-in-environment", "A binding names a worker of this manifest that "
        "does not take part in this environment (its `environments`), so that script does "
        "not exist there."),

@@ -153,7 +153,7 @@ class _Builder:
         script = explicit_name or (name if env is None or namespaced else f"{name}-{env}")
         main = get("main")
         if env is not None and main is None and self.config_top(name).main is not None:
-            lost += (("main", section + ("unset",)),)
+            lost += (("main", self.lost_at(name, layers[-1], "main")),)
         return Config(
             env=env, name=script, name_explicit=env is not None and (namespaced or bool(explicit_name)),
             main=main, compatibility_date=date, compatibility_flags=tuple(flags),
@@ -167,6 +167,14 @@ class _Builder:
         if name not in self.tops:
             self.tops[name] = self.config(name, None)
         return self.tops[name]
+
+    def lost_at(self, name: str, own: Layer, key: str) -> KeyPath:
+        """Where to report an inherited key an environment lacks: its `unset`, or else the
+        worker's `top` table that alone gives the top level its value."""
+        section, keys = own
+        if any(e == key for e in keys.get("unset", ())):
+            return section + ("unset",)
+        return ("workers", name, "top", key)
 
     def copied(self, name: str, env: str | None, layers: list[Layer]
                ) -> tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, KeyPath], ...],
@@ -192,7 +200,7 @@ class _Builder:
                     out[key] = value
             elif value is None and key in top:
                 if key != "account_id":
-                    lost.append((key, layers[-1][0] + ("unset",)))
+                    lost.append((key, self.lost_at(name, layers[-1], key)))
             elif value is not None and value != top.get(key):
                 out[key] = value
         return (tuple(out.items()), tuple(lost),

@@ -72,9 +72,9 @@ def removed_inherited(project: Project) -> Iterator[Issue]:
             for key, where in config.cannot_remove:
                 if (key, where) not in seen:
                     seen.add((key, where))
-                    yield Issue("CG215", where, f"environment {config.env!r} of worker "
-                                f"{worker.name!r} removes `{key}`, which wrangler inherits from "
-                                "the top level: set a value here instead")
+                    yield Issue("CG215", where, f"wrangler inherits `{key}` from the top level "
+                                f"into environment {config.env!r} of worker {worker.name!r}, "
+                                "where the manifest gives it none: set a value there")
 
 
 def environment_targets(project: Project) -> Iterator[Issue]:
