@@ -246,6 +246,7 @@ def apply(tree: fs.Tree, entries: tuple[Entry, ...], manifest: str) -> Applied:
             removed.append(e.path)
     if on_disk != lock.new.encode():
         _write(tree, lock_path, lock.new.encode(), on_disk)
+    if lock.old != lock.new.encode():  # the interim lock is no change worth reporting
         written.append(lock_path)
     return Applied(tuple(written), tuple(removed))
 

@@ -575,3 +575,12 @@ def test_a_name_too_long_for_the_filesystem_is_a_located_error(repo: Path) -> No
     result = cli(repo, "generate")
     assert result.returncode == 1 and "CG421" in result.stdout, result
     assert "Traceback" not in result.stderr
+
+
+def test_force_with_nothing_to_change_reports_nothing_written(repo: Path) -> None:
+    assert generate(repo / "project.toml").ok
+    done = generate(repo / "project.toml", force=True)
+    assert done.ok and done.written == () and done.removed == ()
+    (repo / WRANGLER).write_text("// mine\n")
+    done = generate(repo / "project.toml", force=True)
+    assert done.written == (WRANGLER,)  # the lock's bytes did not change: not "wrote"
