@@ -357,3 +357,51 @@ def graph(manifest: Path | None, fmt: str) -> None:
 
     project = _project_or_exit(manifest, "text")
     click.echo(RENDERERS[fmt](project), nl=False)
+
+
+EXAMPLES_IMPORT = """
+\b
+Examples:
+  confgen import                       # the wrangler files under this folder
+  confgen import apps --format json    # the table and diagnostics as data
+  confgen import --force               # replace an existing project.toml
+
+\b
+Exit codes: 0 every file proven equal, 1 differences or keys the format
+cannot say (project.toml and confgen.lock are written anyway), 2 usage
+(not a folder, no wrangler files, a manifest already there).
+See docs/import.md.
+"""
+
+
+@main.command("import", epilog=EXAMPLES_IMPORT)
+@click.argument("folder", default=".", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing project.toml and confgen.lock.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def import_command(folder: Path, force: bool, fmt: str) -> None:
+    """Write FOLDER/project.toml from the wrangler files under FOLDER (default: here), and
+    prove per worker and environment that generating from it changes nothing."""
+    import json
+
+    from confgen import importer
+    from confgen.importer.table import as_text
+
+    try:
+        done = importer.run(folder, force)
+    except importer.Refused as exc:
+        fail_usage(str(exc))
+        return
+    except OSError as exc:
+        click.echo(f"confgen: cannot write in {folder}: {exc.strerror}", err=True)
+        sys.exit(EXIT_FAIL)
+    shown = [d if folder == Path(".") else replace(d, file=(folder / d.file).as_posix())
+             for d in done.diagnostics]
+    if fmt == "json":
+        data = {**json.loads(report.as_json(shown)), **importer.summary(done)}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        emit(shown, fmt)
+        click.echo(as_text(done.pairs, len(done.adopted)))
+        click.echo(f"wrote {folder / importer.MANIFEST} and {folder / 'confgen.lock'}", err=True)
+    sys.exit(EXIT_OK if done.ok else EXIT_FAIL)

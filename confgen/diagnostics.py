@@ -1,7 +1,8 @@
 """One record for every problem confgen reports, and the registry of codes.
 
 Codes are grouped by the stage that finds them: CG0xx load, CG1xx schema,
-CG2xx references and bindings, CG3xx routes, router and domains, CG4xx outputs.
+CG2xx references and bindings, CG3xx routes, router and domains, CG4xx outputs,
+CG5xx `confgen import`.
 """
 
 from __future__ import annotations
@@ -167,6 +168,23 @@ _ALL = (
     _e("CG420", "concurrent-run", "Another process changed an output during the run, or "
        "another confgen run holds the folder; nothing more was written."),
     _e("CG421", "output-io", "An output could not be read, rendered or written."),
+    _e("CG501", "import-unreadable", "`confgen import`: a wrangler file could not be read or "
+       "parsed, or is a symbolic link (confgen writes only regular files); it is not imported, "
+       "the others are."),
+    _e("CG502", "import-two-configs", "`confgen import`: a folder holds two wrangler files; "
+       "wrangler reads only the first of wrangler.json, wrangler.jsonc, wrangler.toml, and so "
+       "does import. Remove the other."),
+    _e("CG503", "import-duplicate-worker", "`confgen import`: two wrangler files configure one "
+       "worker name; only the first (by path) is imported."),
+    _e("CG504", "import-not-expressible", "`confgen import`: the manifest format cannot say "
+       "this key or value, so it is left out (or approximated) and the generated file will "
+       "differ there."),
+    _e("CG505", "import-difference", "`confgen import`: in this environment, the file the "
+       "manifest generates means something else than the original for this key (compared as "
+       "wrangler reads both)."),
+    _e("CG506", "import-environment-set", "`confgen import`: the worker lacks environments "
+       "that other files have; the manifest gives every worker every environment, so its "
+       "generated file gains those sections."),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}

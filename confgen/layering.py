@@ -29,6 +29,22 @@ def _drop_named(value: Any, name: str) -> Any:
     return value
 
 
+def with_tables(layers: list[Layer]) -> list[Layer]:
+    """Each layer followed by its `wrangler = {...}` table, if any: wrangler keys grouped in
+    one table (as `confgen import` writes them) mean the same as written directly, and an
+    empty table in it removes that key from the layers below."""
+    out: list[Layer] = []
+    for path, keys in layers:
+        out.append((path, keys))
+        grouped = keys.get("wrangler")
+        if isinstance(grouped, dict):
+            # an empty table there (`ai = {}`) means none here, as the importer writes it
+            emptied = [k for k, v in grouped.items() if v == {}]
+            kept = {k: v for k, v in grouped.items() if v != {}}
+            out.append((path + ("wrangler",), {**kept, "unset": emptied} if emptied else kept))
+    return out
+
+
 def unset_layers(layers: list[Layer]) -> list[Layer]:
     """Apply each layer's `unset` to the layers below it: `key` removes a key,
     `key.name` one var, one table key or one named binding of that key."""

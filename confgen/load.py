@@ -87,12 +87,12 @@ def parse(raw: bytes, file: str, root: Path) -> Loaded | Diagnostic:
             column = len(text) - (text.rfind("\n") + 1) + 1
         message = _TOML_AT.sub("", message).replace("(at end of document)", "").strip()
         return Diagnostic(file, line, column, "CG001", f"TOML syntax: {message}")
-    if _depth(data) > MAX_DEPTH:
+    if depth(data) > MAX_DEPTH:
         return Diagnostic(file, 1, 1, "CG001", f"nesting deeper than {MAX_DEPTH} levels")
     return Loaded(file, root, text, data, sourcemap.build(text))
 
 
-def _depth(data: object) -> int:
+def depth(data: object) -> int:
     """Nesting depth, without recursion (later stages recurse, so depth is bounded here)."""
     deepest = 0
     stack: list[tuple[object, int]] = [(data, 1)]

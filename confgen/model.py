@@ -18,6 +18,10 @@ from confgen.diagnostics import KeyPath
 
 STANDALONE = "standalone"
 NAMESPACE = "namespace"
+# wrangler keys confgen resolves itself (confgen.surface.CONFGEN_DEFINED) plus the ones it
+# writes from elsewhere (`env`, `account_id`, `observability`, `workers_dev`), as the
+# importer sorts a wrangler file's keys.
+MODELLED_KEYS = surface.CONFGEN_DEFINED | {"env", "account_id", "observability", "workers_dev"}
 # (Config attribute, [resources] kind) of every binding that names a declared resource.
 RESOURCE_BINDINGS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
                      ("producers", "queues"))

@@ -12,7 +12,7 @@ from typing import Any
 
 from confgen import surface
 from confgen.diagnostics import KeyPath
-from confgen.layering import Layer, extra, pick, unset_layers
+from confgen.layering import Layer, extra, pick, unset_layers, with_tables
 from confgen.model import (
     D1,
     NAMESPACE,
@@ -95,11 +95,18 @@ class _Builder:
             layers.append((("workers", name, "top"), worker.get("top", {})))
         else:
             layers.append((("workers", name, "env", env), worker.get("env", {}).get(env, {})))
-        return unset_layers(layers)
+        return unset_layers(with_tables(layers))
+
+    def own(self, name: str, env: str | None) -> Layer:
+        """The section's own layer: `env.<env>` (or `top`), its `unset` unapplied."""
+        worker = self.workers[name]
+        if env is None:
+            return ("workers", name, "top"), worker.get("top", {})
+        return ("workers", name, "env", env), worker.get("env", {}).get(env, {})
 
     def config(self, name: str, env: str | None) -> Config:
         layers = self.layers(name, env)
-        section, own = layers[-1] if env is not None else (("workers", name), {})
+        section, own = self.own(name, env) if env is not None else (("workers", name), {})
 
         def get(key: str) -> Any:
             return self.pick(layers, key)[0]
@@ -153,7 +160,7 @@ class _Builder:
         script = explicit_name or (name if env is None or namespaced else f"{name}-{env}")
         main = get("main")
         if env is not None and main is None and self.config_top(name).main is not None:
-            lost += (("main", self.lost_at(name, layers[-1], "main")),)
+            lost += (("main", self.lost_at(name, self.own(name, env), "main")),)
         return Config(
             env=env, name=script, name_explicit=env is not None and (namespaced or bool(explicit_name)),
             main=main, compatibility_date=date, compatibility_flags=tuple(flags),
@@ -200,7 +207,7 @@ class _Builder:
                     out[key] = value
             elif value is None and key in top:
                 if key != "account_id":
-                    lost.append((key, self.lost_at(name, layers[-1], key)))
+                    lost.append((key, self.lost_at(name, self.own(name, env), key)))
             elif value is not None and value != top.get(key):
                 out[key] = value
         return (tuple(out.items()), tuple(lost),

@@ -127,9 +127,6 @@ def _issues(error: Any) -> Iterator[Issue]:
 
 
 def _hint(key: str, known: set[str]) -> str:
-    if key == "wrangler":
-        return (": write wrangler keys directly (every key of the pinned wrangler is accepted "
-                "and checked against its definition)")
     if key in surface.top_only():
         return ": wrangler allows it at the top level only (set it on the worker or in `top`)"
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)

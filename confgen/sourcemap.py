@@ -31,6 +31,10 @@ class SourceMap:
     def __contains__(self, path: KeyPath) -> bool:
         return path in self._positions
 
+    def lines(self) -> dict[KeyPath, int]:
+        """Every recorded key path and its line."""
+        return {path: line for path, (line, _) in self._positions.items()}
+
 
 class _Scanner:
     def __init__(self, text: str) -> None:

@@ -173,6 +173,13 @@ def extend(base: dict[str, Any]) -> dict[str, Any]:
     env_props = defs["workerEnv"]["properties"]
     for key in sorted(copied() - top_only()):
         env_props.setdefault(key, {"$ref": f"#/$defs/{KEY_DEF}{key}"})
+    for name in ("worker", "defaults", "workerTop", "workerEnv"):
+        allowed = copied() - top_only() if name == "workerEnv" else copied()
+        defs[name]["properties"]["wrangler"] = {
+            "type": "object", "additionalProperties": False,
+            "properties": {k: {"$ref": f"#/$defs/{KEY_DEF}{k}"} for k in sorted(allowed)},
+            "description": "wrangler keys grouped in one table (as `confgen import` writes "
+                           "them): the same as writing each key directly, checked the same way."}
     resources = schema["properties"]["resources"]["properties"]
     for kind, item in resource_kinds().items():
         declared = {k: v for k, v in _bindable(item, "").items()}

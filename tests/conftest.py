@@ -44,3 +44,14 @@ def bundled_copy(tmp_path: Path) -> Path:
     shutil.copy(REPO / "confgen.lock", tmp_path / "confgen.lock")
     shutil.copytree(REPO / "workers", tmp_path / "workers")
     return tmp_path / "project.toml"
+
+
+@pytest.fixture(scope="session")
+def corpus_readings() -> dict[Path, dict[str | None, object]]:
+    """wrangler's reading of every corpus file, top level and every environment (two Node
+    processes, shared by every test that needs them)."""
+    import wrangler_reader
+
+    files = sorted(p for p in (REPO / "tests" / "corpus").rglob("*")
+                   if p.name in ("wrangler.toml", "wrangler.json", "wrangler.jsonc"))
+    return wrangler_reader.read_all_environments(files)  # type: ignore[return-value]

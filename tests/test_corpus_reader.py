@@ -18,6 +18,8 @@ import tomllib
 import wrangler_reader as wr
 from wrangler_reader import Reading
 
+from confgen.compat import tomllib
+
 pytestmark = pytest.mark.wrangler
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -36,8 +38,9 @@ def raw(path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def readings() -> dict[Path, dict[str | None, Reading]]:
-    return wr.read_all_environments(corpus_files())
+def readings(corpus_readings: dict[Path, dict[str | None, Reading]],
+             ) -> dict[Path, dict[str | None, Reading]]:
+    return corpus_readings
 
 
 def test_readme_names_the_origin_of_every_corpus_file() -> None:

@@ -20,7 +20,9 @@ def test_installed_wheel_validates_and_checks_from_another_folder(tmp_path: Path
     names = zipfile.ZipFile(wheel).namelist()
     assert "confgen/schemas/project.schema.json" in names
     assert {"confgen/templates/wrangler.jsonc.j2", "confgen/templates/wrangler.toml.j2",
-            "confgen/templates/router.py.j2", "confgen/templates/domain-routes.json.j2"} <= set(names)
+            "confgen/templates/router.py.j2", "confgen/templates/domain-routes.json.j2",
+            "confgen/templates/wrangler.json.j2",
+            "confgen/importer/wrangler_defaults.json"} <= set(names)
 
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target",
@@ -40,3 +42,9 @@ def test_installed_wheel_validates_and_checks_from_another_folder(tmp_path: Path
     assert confgen("validate", "--manifest", manifest).returncode == 0
     assert confgen("generate", "--check", "--manifest", manifest).returncode == 0
     assert "$defs" in json.loads(confgen("schema").stdout)
+    (elsewhere / "api").mkdir()
+    (elsewhere / "api" / "wrangler.json").write_text(
+        '{"name": "api", "main": "index.js", "compatibility_date": "2025-06-01"}')
+    imported = confgen("import", "--format", "json")
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(imported.stdout)["adopted"] == ["api/wrangler.json"]

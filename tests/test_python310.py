@@ -75,3 +75,13 @@ def test_python_310_generates_the_same_bytes(confgen310: Path, scenario: str,
             rel = path.relative_to(REPO / "tests/golden" / scenario)
             assert (fresh / rel).read_bytes() == path.read_bytes(), rel
     assert sys.version_info >= (3, 11)  # and the suite itself runs on 3.11+
+
+
+def test_python_310_imports_the_golden_wrangler_files(confgen310: Path, tmp_path: Path) -> None:
+    fresh = tmp_path / "three_environments"
+    shutil.copytree(REPO / "tests/golden/three_environments", fresh,
+                    ignore=shutil.ignore_patterns("project.toml", "confgen.lock"))
+    run = subprocess.run([str(confgen310), "import"], cwd=fresh, capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "20/20 worker x environment pairs" in run.stdout
