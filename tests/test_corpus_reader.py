@@ -14,7 +14,6 @@ from typing import Any
 
 import json5
 import pytest
-import tomllib
 import wrangler_reader as wr
 from wrangler_reader import Reading
 
