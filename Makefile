@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test wrangler surface sarif golden bench lint
+.PHONY: generate check test wrangler surface sarif golden bench lint templates
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +36,20 @@ test: $(STAMP) wrangler sarif
 golden: $(STAMP)
 	$(BIN)/python tests/golden/regenerate.py
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/validate.py
+# check-jsonschema only for the comparison table, in its own venv (not a confgen dependency)
+BENCH := .cache/bench
+
+$(BENCH)/bin/check-jsonschema:
+	$(PYTHON) -m venv $(BENCH)
+	$(BENCH)/bin/python -m pip install --quiet check-jsonschema==0.39.0
+
+bench: $(STAMP) wrangler $(BENCH)/bin/check-jsonschema
+	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/large_string.py
 	$(BIN)/python benchmarks/router.py
+
+templates: $(STAMP)
+	$(BIN)/python scripts/compile-templates
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet mypy ruff

@@ -15,12 +15,11 @@ import errno
 import fcntl
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_READ = 256 * 1024 * 1024  # far above any generated file; /dev/zero-like files stop here
@@ -80,6 +79,7 @@ def temp_pattern(name: str) -> re.Pattern[str]:
 class Tree:
     root: Path  # real path
     fd: int  # the root folder, open: every operation is relative to it
+    resolved: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, root: Path) -> Tree:
@@ -109,12 +109,19 @@ class Tree:
     # -- locating ------------------------------------------------------------------------
 
     def _folder_parts(self, rel: str) -> tuple[str, ...]:
-        """The real folder of `rel`, as parts under the root; Refused when it leaves."""
+        """The real folder of `rel`, as parts under the root; Refused when it leaves.
+        Resolved once per folder and run: the parts are opened one by one with O_NOFOLLOW
+        from the root, so a link swapped in later is refused at that open, and whatever
+        they reach is inside the root."""
         folder = rel.rpartition("/")[0]
-        real = Path(os.path.realpath(self.root / folder)) if folder else self.root
-        if real != self.root and self.root not in real.parents:
-            raise Refused(rel, f"its folder resolves to {real}, outside the manifest's folder")
-        return real.relative_to(self.root).parts
+        found = self.resolved.get(folder)
+        if found is None:
+            real = Path(os.path.realpath(self.root / folder)) if folder else self.root
+            if real != self.root and self.root not in real.parents:
+                raise Refused(rel, f"its folder resolves to {real}, outside the manifest's "
+                              "folder")
+            found = self.resolved[folder] = real.relative_to(self.root).parts
+        return found
 
     def _open_folder(self, rel: str, create: bool) -> int | None:
         """An fd of the folder of `rel` (None when it does not exist and create is off)."""
@@ -214,7 +221,7 @@ class Tree:
         folder = self._open_folder(rel, create=True)
         assert folder is not None
         name = rel.rpartition("/")[2]
-        temp = f".{name}.{secrets.token_hex(4)}{_TEMP}"
+        temp = f".{name}.{os.urandom(4).hex()}{_TEMP}"  # secrets.token_hex, without its imports
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
                          | os.O_CLOEXEC, 0o644, dir_fd=folder)

@@ -14,10 +14,10 @@ half-way leaves files the next run still recognises as confgen's.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from confgen.paths import normalise
 
@@ -34,6 +34,8 @@ def lock_name(manifest: str) -> str:
 
 
 def sha256(data: bytes) -> str:
+    import hashlib  # deferred: validate imports this module for lock_name only
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -54,7 +56,7 @@ class Lock:
     def owns(self, path: str, digest: str) -> bool:
         return digest in (self.outputs.get(path), self.previous.get(path))
 
-    @property
+    @cached_property  # asked once per output: built once
     def paths(self) -> set[str]:
         return set(self.outputs) | set(self.previous)
 

@@ -10,6 +10,7 @@ building the model never fails on a schema-valid manifest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -184,7 +185,7 @@ class Worker:
     def configs(self) -> tuple[Config, ...]:
         return (self.top, *self.envs)
 
-    @property
+    @cached_property
     def output(self) -> str:
         return str(PurePosixPath(self.dir) / f"wrangler.{self.format}")
 
@@ -248,7 +249,12 @@ class Project:
     manifest: str = "project.toml"  # its file name: outputs may not overwrite it
 
     def worker(self, name: str) -> Worker | None:
-        return next((w for w in self.workers if w.name == name), None)
+        return self.workers_by_name.get(name)
+
+    @cached_property
+    def workers_by_name(self) -> dict[str, Worker]:
+        """Built once: rules look workers up once per router key and domain route."""
+        return {w.name: w for w in self.workers}
 
     @property
     def env_names(self) -> tuple[str, ...]:

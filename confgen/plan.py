@@ -41,12 +41,22 @@ def deploy_order(project: Project) -> list[str]:
     if cycles:
         loop = " -> ".join(cycles[0] + [cycles[0][0]])
         raise CycleError(f"service bindings form a cycle ({loop}): no deploy order exists")
+    waiting = {w: len(d) for w, d in needs.items()}  # dependencies not yet deployed
+    callers: dict[str, list[str]] = {w: [] for w in needs}
+    for w, deps in needs.items():
+        for d in deps:
+            callers[d].append(w)
     order: list[str] = []
-    done: set[str] = set()
-    while len(order) < len(needs):
-        ready = sorted(w for w, d in needs.items() if w not in done and d <= done)
+    ready = sorted(w for w, n in waiting.items() if n == 0)
+    while ready:  # one round per level: each worker and each binding is visited once
         order.extend(ready)
-        done.update(ready)
+        unlocked = []
+        for w in ready:
+            for caller in callers[w]:
+                waiting[caller] -= 1
+                if waiting[caller] == 0:
+                    unlocked.append(caller)
+        ready = sorted(unlocked)
     return order
 
 

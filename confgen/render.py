@@ -1,9 +1,9 @@
 """Stage 4: model -> {output path: text}. No I/O beyond reading templates.
 
 Every output carries the data it was rendered from; `verify` parses the text
-back (JSON5 for jsonc, json for json, tomllib for toml, ast for the router
-module) and compares. The write stage verifies each file it is about to write
-(JSON5 parsing is by far the slowest step, so files already current skip it).
+back (strict JSON for jsonc and json, tomllib for toml, ast for the router
+module) and compares, types included. The write stage verifies each file it is
+about to write; files already current skip it.
 """
 
 from __future__ import annotations
@@ -58,23 +58,59 @@ def _module_tables(tree: ast.Module, names: set[str]) -> dict[str, Any]:
     return found
 
 
+# A whole line that is a `//` comment, as the jsonc template writes them (header and env
+# sections). A line holding another character that JSONC or JSON5 take for a line end
+# (CR, U+2028, U+2029) is not matched, stays in, and sends the text to the JSON5 parser.
+_COMMENT_LINE = re.compile(r"^[ \t]*//[^\n\r\u2028\u2029]*$", re.MULTILINE)
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _strict_json(text: str) -> Any:
+    return json.loads(text, parse_constant=_no_constants)
+
+
+def parse_jsonc(text: str) -> Any:
+    """What wrangler reads from a jsonc file that confgen wrote.
+
+    Fast and exact: blank the whole-line `//` comments, then parse strict JSON. In strict
+    JSON no string spans a line, so each blanked line lay between tokens, where JSONC
+    (wrangler's parser) and JSON5 both read it as a comment: whenever the strict parse
+    succeeds, both of them give this same value. Text it refuses (a trailing comma, a
+    block comment) is what a different template would write; JSON5 then decides."""
+    try:
+        return _strict_json(_COMMENT_LINE.sub("", text))
+    except ValueError:
+        import json5  # deferred: slow to import and slow to run; only the fallback needs it
+
+        return json5.loads(text)
+
+
+def _canonical(value: Any) -> str:
+    """JSON with sorted keys: tells true from 1 and 1 from 1.0, which == does not."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=repr)
+
+
 def verify(output: Output) -> None:
     """Raise RenderError unless the text parses back to exactly what was meant."""
     try:
         if output.syntax == "jsonc":
-            import json5  # deferred: slow to import, needed only when a file is written
-
-            parsed = json5.loads(output.text)
+            parsed = parse_jsonc(output.text)
         elif output.syntax == "toml":
             parsed = tomllib.loads(output.text)
         elif output.syntax == "json":
-            parsed = json.loads(output.text)
+            parsed = _strict_json(output.text)
         else:
             parsed = _module_tables(ast.parse(output.text, feature_version=(3, 9)),
                                     set(output.meant))
     except (ValueError, SyntaxError) as exc:  # every parser's error is one of these
         raise RenderError(output.path, f"does not parse: {exc}") from None
-    if parsed != output.meant:
+    same = parsed == output.meant
+    if same and output.syntax != "python":  # the router's tables hold frozensets
+        same = _canonical(parsed) == _canonical(output.meant)
+    if not same:
         raise RenderError(output.path, "does not parse back to the data it was rendered from")
 
 

@@ -10,7 +10,8 @@ import datetime
 import difflib
 import json
 import math
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -67,6 +68,30 @@ def schema() -> dict[str, Any]:
     """The schema as confgen evaluates it (patterns matched whole, see _whole)."""
     loaded: dict[str, Any] = _anchored(_composed())
     return loaded
+
+
+@cache
+def _compiled() -> Callable[[Any], bool] | None:
+    """The schema as plain Python checks, or None if it uses what they cannot check."""
+    from confgen.schema_fast import Unsupported, compile_schema
+
+    try:
+        return compile_schema(schema())
+    except (Unsupported, re.error):
+        return None
+
+
+def passes(data: Any) -> bool:
+    """True only when jsonschema would find nothing wrong (False may mean: ask it)."""
+    from confgen.schema_fast import Unsure
+
+    compiled = _compiled()
+    if compiled is None:
+        return False
+    try:
+        return compiled(data)
+    except Unsure:
+        return False
 
 
 @cache
@@ -212,8 +237,26 @@ def _no_json_form(data: object, path: KeyPath = ()) -> Iterator[Issue]:
             stack.extend((v, where + (i,)) for i, v in enumerate(value))
 
 
+def _all_json(data: object) -> bool:
+    """No date, time, inf or nan anywhere: _no_json_form's common answer, without building
+    a key path for every value."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, (datetime.date, datetime.time)) or (
+                isinstance(value, float) and not math.isfinite(value)):
+            return False
+    return True
+
+
 def check(data: dict[str, Any]) -> list[Issue]:
-    issues: list[Issue] = list(_no_json_form(data))
+    issues: list[Issue] = [] if _all_json(data) else list(_no_json_form(data))
+    if passes(data):  # the common case, without loading jsonschema at all
+        return issues
     said = {i.path for i in issues}
     for error in _validator().iter_errors(data):
         issues.extend(i for i in _issues(error) if i.path not in said)

@@ -8,22 +8,45 @@ of every array element. It relies on the text being valid TOML.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from confgen.diagnostics import KeyPath
 
 _BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+# Whole strings, multi-line first; unrolled loops, so long strings cost no backtracking.
+_STRINGS = (
+    re.compile(r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""(?:"{1,2}(?!"))?'),
+    re.compile(r"'''[\s\S]*?'''(?:'{1,2}(?!'))?"),
+    re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'),
+    re.compile(r"'[^'\n]*'"),
+)
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
 class SourceMap:
-    def __init__(self, positions: dict[KeyPath, tuple[int, int]]) -> None:
-        self._positions = positions
+    """Built on first use: only a diagnostic needs a position, so a clean manifest never
+    pays for the scan (a fifth of validate's time on a large one)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._built: dict[KeyPath, tuple[int, int]] | None = None
+
+    @property
+    def _positions(self) -> dict[KeyPath, tuple[int, int]]:
+        if self._built is None:
+            self._built = _Scanner(self._text).scan()
+        return self._built
+
+    @property
+    def built(self) -> bool:
+        return self._built is not None
 
     def locate(self, path: KeyPath) -> tuple[int, int]:
         """Position of the key, or of its nearest recorded ancestor, or 1:1."""
+        positions = self._positions
         for end in range(len(path), 0, -1):
-            found = self._positions.get(path[:end])
+            found = positions.get(path[:end])
             if found is not None:
                 return found
         return (1, 1)
@@ -40,7 +63,7 @@ class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self.i = 0
-        self.line_starts = [0] + [n + 1 for n, c in enumerate(text) if c == "\n"]
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.positions: dict[KeyPath, tuple[int, int]] = {}
         self.aot_lengths: dict[KeyPath, int] = {}
 
@@ -114,10 +137,20 @@ class _Scanner:
                 return parts
             self.i += 1
 
+    def skip_string(self) -> None:
+        """Past a string value whose text is not needed: one regex match, not a step per
+        character (a 50 MB var took minutes), on text tomllib has already accepted."""
+        for pattern in _STRINGS:
+            found = pattern.match(self.text, self.i)
+            if found:
+                self.i = found.end()
+                return
+        self.read_string()  # not reached on valid TOML
+
     def read_value(self, path: KeyPath) -> None:
         c = self.peek()
         if c in ('"', "'"):
-            self.read_string()
+            self.skip_string()
         elif c == "[":
             self.i += 1
             index = 0
@@ -189,6 +222,6 @@ class _Scanner:
 
 
 def build(text: str) -> SourceMap:
-    """Source map of a document that tomllib has accepted."""
-    return SourceMap(_Scanner(text).scan())
+    """Source map of a document that tomllib has accepted (scanned when first asked)."""
+    return SourceMap(text)
 

@@ -149,9 +149,9 @@ def _top(project: Project, worker: Worker) -> Section:
     return Section(None, "", _entries(_ordered(values, dict(c.wrangler))))  # the templates comment env sections only
 
 
-def _env(project: Project, worker: Worker, config: Config) -> Section:
-    top_inherited = _inherited(worker.top)
-    top_bindings = _bindings(worker.top)
+def _env(project: Project, worker: Worker, config: Config, top_inherited: dict[str, Any],
+         top_bindings: dict[str, Any]) -> Section:
+    """An env section: what differs from the top level (`top_*`, computed once per file)."""
     values: dict[str, Any] = {}
     if config.name_explicit:
         values["name"] = config.name
@@ -180,8 +180,10 @@ def _env(project: Project, worker: Worker, config: Config) -> Section:
 
 
 def wrangler_file(project: Project, worker: Worker) -> WranglerFile:
+    top_inherited, top_bindings = _inherited(worker.top), _bindings(worker.top)
     return WranglerFile(worker, worker.output, worker.format, _top(project, worker),
-                        tuple(_env(project, worker, c) for c in worker.envs))
+                        tuple(_env(project, worker, c, top_inherited, top_bindings)
+                              for c in worker.envs))
 
 
 def wrangler_files(project: Project) -> tuple[WranglerFile, ...]:

@@ -10,12 +10,13 @@ import json
 from typing import Any
 
 import json5
+import pytest
 import tomllib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confgen import resolve, wrangler
-from confgen.render import render_wrangler, verify
+from confgen import render, resolve, wrangler
+from confgen.render import parse_jsonc, render_wrangler, verify
 
 HOSTILE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
                   max_size=40) | st.sampled_from(
@@ -62,3 +63,55 @@ def test_json_literals_are_plain_json(value: str) -> None:
     text = render_wrangler(wrangler.wrangler_file(model, model.workers[0]), "project.toml").text
     body = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith("//"))
     assert json.loads(body)["vars"]["V"] == value
+
+
+@settings(max_examples=100, deadline=None)
+@given(fmt_value=HOSTILE, var_name=IDENTIFIER)
+def test_fast_parse_back_reads_what_json5_reads(fmt_value: str, var_name: str) -> None:
+    """verify parses jsonc with strict JSON after blanking comment lines: same value as JSON5."""
+    model = project("jsonc", var_name, fmt_value, "S", "a.com/*")
+    text = render_wrangler(wrangler.wrangler_file(model, model.workers[0]), "project.toml").text
+    assert parse_jsonc(text) == json5.loads(text)
+
+
+def test_text_strict_json_refuses_falls_back_to_json5() -> None:
+    trailing_comma = '// header\n{\n  "a": [1, 2,],\n}\n'
+    assert parse_jsonc(trailing_comma) == {"a": [1, 2]}
+    # JSON5 ends a // comment at U+2028, so the rest of that line is not a comment there:
+    # the fast path must not blank it, and JSON5 decides (here: it is not valid at all).
+    with pytest.raises(ValueError):
+        parse_jsonc('// a\u2028 "x"\n{}\n')
+    with pytest.raises(render.RenderError):  # NaN is JSON5, not JSON: confgen never writes it
+        render.verify(render.Output("w/wrangler.jsonc", "jsonc", '{"a": NaN}', {"a": 1}))
+
+
+def test_parse_back_compares_types_not_just_equality() -> None:
+    """1 == True and 1 == 1.0 in Python; a wrangler file that says 1 where true was meant
+    is still wrong."""
+    for text, meant in (('{"a": 1}', {"a": True}), ('{"a": 1.0}', {"a": 1}),
+                        ('{"a": 1}', {"a": 1.0})):
+        with pytest.raises(render.RenderError):
+            verify(render.Output("w/wrangler.jsonc", "jsonc", text, meant))
+    verify(render.Output("w/wrangler.jsonc", "jsonc", '{"a": true}', {"a": True}))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | HOSTILE,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(HOSTILE, inner, max_size=4),
+    max_leaves=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=JSON_VALUES, indent=st.sampled_from([None, 0, 2, 6]))
+def test_json_filter_writes_what_json_dumps_writes(value: Any, indent: int | None) -> None:
+    """The json filter builds indented JSON from the C encoder's pieces (the pure-Python
+    encoder that json.dumps uses for indent= was most of render's time): same bytes."""
+    from confgen.templating import _LINE_BREAKERS, json_value
+
+    expected = json.dumps(value, ensure_ascii=False, allow_nan=False,
+                          indent=None if indent is None else 2)
+    if indent:
+        expected = expected.replace("\n", "\n" + " " * indent)
+    expected = _LINE_BREAKERS.sub(lambda m: f"\\u{ord(m.group()):04x}", expected)
+    assert json_value(value, indent) == expected

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from confgen.diagnostics import Issue
-from confgen.domains import api_bindings_to
+from confgen.domains import api_bindings
 from confgen.model import Project
 
 _DOMAIN = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\Z")
@@ -23,6 +23,7 @@ def domain_routes(project: Project) -> Iterator[Issue]:
     bindings = {s.binding: s.service for s in api.top.services} if api else {}
     known = {w.name for w in project.workers} | set(project.external_services)
     seen: dict[str, int] = {}
+    by_service = api_bindings(project)
     for n, route in enumerate(domains.routes):
         domain = route.domain.lower().rstrip(".")
         if not route.domain.isascii() or not _DOMAIN.match(domain):  # no look-alikes (K, ſ)
@@ -40,7 +41,7 @@ def domain_routes(project: Project) -> Iterator[Issue]:
         if api is None:
             continue
         if route.binding is None:
-            found = api_bindings_to(project, route.service)
+            found = by_service.get(route.service, [])
             if len(found) != 1:
                 what = "no binding" if not found else f"several bindings ({', '.join(found)})"
                 yield Issue("CG326", route.path, f"`binding` omitted, and api worker "

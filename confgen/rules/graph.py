@@ -28,29 +28,36 @@ def service_edges(project: Project) -> dict[str, dict[str, KeyPath]]:
 
 
 def find_cycles(edges: dict[str, dict[str, KeyPath]]) -> list[list[str]]:
-    """Each elementary cycle once, found by depth-first search, in a stable order."""
+    """Each elementary cycle once, found by depth-first search, in a stable order.
+    Iterative: a chain of thousands of bindings must not hit Python's recursion limit."""
     cycles: list[list[str]] = []
     seen: set[frozenset[str]] = set()
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in sorted(edges.get(node, {})):
-            if state.get(nxt) == 1:
-                cycle = stack[stack.index(nxt):]
-                if frozenset(cycle) not in seen:
-                    seen.add(frozenset(cycle))
-                    cycles.append(cycle)
-            elif nxt not in state:
-                visit(nxt)
-        stack.pop()
-        state[node] = 2
-
-    for node in sorted(edges):
-        if node not in state:
-            visit(node)
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    for root in sorted(edges):
+        if root in state:
+            continue
+        path = [root]
+        where = {root: 0}  # node -> its index in path
+        state[root] = 1
+        frames = [iter(sorted(edges.get(root, {})))]
+        while frames:
+            for nxt in frames[-1]:
+                if state.get(nxt) == 1:
+                    cycle = path[where[nxt]:]
+                    if frozenset(cycle) not in seen:
+                        seen.add(frozenset(cycle))
+                        cycles.append(cycle)
+                elif nxt not in state:
+                    state[nxt] = 1
+                    where[nxt] = len(path)
+                    path.append(nxt)
+                    frames.append(iter(sorted(edges.get(nxt, {}))))
+                    break
+            else:
+                done = path.pop()
+                del where[done]
+                state[done] = 2
+                frames.pop()
     return cycles
 
 
