@@ -2,12 +2,13 @@
 # make test:     set up .venv and the pinned wrangler, then run every test
 # make deploy ENV=staging [DRY_RUN=1] [ONLY=a,b] [FROM=worker] [SECRETS=file]:
 #                 confgen deploy: the plan carried out with your wrangler (docs/deploy.md)
+# make surface:  re-derive the wrangler key surface after bumping wrangler
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check deploy test wrangler sarif golden bench lint templates
+.PHONY: generate check deploy test wrangler surface sarif golden bench lint templates
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,10 @@ deploy: $(STAMP)
 
 wrangler:
 	scripts/install-wrangler
+
+# after bumping wrangler: re-derive schemas/wrangler-keys.json and docs/wrangler-keys.md
+surface: wrangler
+	scripts/wrangler-surface
 
 sarif:
 	scripts/install-sarif

@@ -48,16 +48,16 @@ _ALL = (
     _e("CG002", "unreadable", "The manifest could not be read (missing, a folder, no permission); exit 2."),
     _w("CG003", "unused-suppression", "A `# confgen: ignore[...]` comment suppresses nothing on "
        "its line (or names no code); remove it, or fix the code it names."),
-    _e("CG101", "unknown-key", "The key is not part of the manifest format; check its spelling, "
-       "or put wrangler keys confgen does not model under `wrangler = {...}`."),
+    _e("CG101", "unknown-key", "The key is neither part of the manifest format nor a key the "
+       "pinned wrangler's schema allows there; check its spelling (the message suggests the "
+       "nearest key)."),
     _e("CG102", "wrong-type", "The value has the wrong type for this key."),
     _e("CG103", "invalid-value", "The value does not match the allowed pattern or choices "
        "(names, binding identifiers, ids, dates)."),
     _e("CG104", "missing-key", "A required key is missing."),
-    _e("CG105", "worker-incomplete", "A worker needs `main` and `compatibility_date`, "
-       "set on the worker, in [defaults], or (the date) in [project]."),
-    _e("CG106", "modelled-wrangler-key", "A key under `wrangler = {...}` is one confgen "
-       "models and checks; set it with its manifest key instead."),
+    _e("CG105", "worker-incomplete", "A worker needs `main` (or `assets`, for an assets-only "
+       "worker) and `compatibility_date`, set on the worker, in [defaults], or (the date) in "
+       "[project]."),
     _e("CG201", "unknown-service", "A service binding or tail consumer names a worker that is "
        "neither in the manifest nor in [project].external_services."),
     _e("CG202", "service-to-namespaced", "Service bindings and tail consumers resolve only "
@@ -83,16 +83,41 @@ _ALL = (
        "declares none."),
     _e("CG214", "namespaced-renamed", "A namespaced worker keeps its plain name in every "
        "environment: the dispatcher finds it by that name in the namespace."),
+    _e("CG215", "cannot-remove-inherited", "An environment lacks a key that wrangler "
+       "inherits from the top level (it `unset`s it, or only `top` sets it), so wrangler would "
+       "still use the top level's value there; set a value in the environment."),
+    _e("CG216", "target-not-in-environment", "A binding names a worker of this manifest that "
+       "does not take part in this environment (its `environments`), so that script does "
+       "not exist there."),
+    _e("CG217", "migration-tags", "Durable Object migration tags must be unique, and "
+       "numbered tags (`v1`, `v2`, ...) must increase in the order the migrations are listed."),
+    _e("CG218", "class-not-created", "A Durable Object binding names a class that no "
+       "migration of its worker creates (`new_classes`, `new_sqlite_classes`, "
+       "`renamed_classes`, `transferred_classes`)."),
+    _e("CG219", "class-removed", "A Durable Object binding names a class that a migration "
+       "deleted or renamed away."),
+    _e("CG220", "durable-object-in-namespace", "A Durable Object or Workflow binding names a "
+       "worker deployed into a dispatch namespace; bindings resolve account-level scripts "
+       "only, so it cannot work."),
+    _e("CG221", "workflow-not-hosted", "A Workflow binding's `script_name` names a worker of "
+       "this manifest that declares no workflow of that `name` and `class_name`."),
     _w("CG251", "inconsistent-binding-name", "One service or resource is bound under different "
        "names by different workers; pick one name."),
-    _w("CG252", "service-cycle", "Service bindings form a cycle, so no deploy order exists."),
+    _w("CG252", "service-cycle", "Service bindings (and Durable Object or Workflow bindings to "
+       "another worker's classes) form a cycle, so no deploy order exists."),
     _w("CG253", "unused-declaration", "A declared resource, namespace or environment is used by "
        "nothing; remove it or bind it."),
     _w("CG254", "queue-without-consumer", "A queue has producers but no consumer."),
+    _w("CG255", "placeholder-id", "A resource id is not a real id (a KV id is 32 hex digits, a "
+       "D1 id a uuid): fine for local development, but a deploy with it fails."),
+    _w("CG256", "secret-like-placeholder", "A var whose name says it is a secret holds an "
+       "obvious placeholder, or is set for a development environment only (dev, local, test, "
+       "...); make sure the real value is a secret where it matters."),
     _e("CG301", "route-syntax", "The route pattern breaks Cloudflare's grammar: `*` only at the "
        "start of the host and the end of the path, no query, no port."),
     _e("CG302", "custom-domain-pattern", "A custom domain is a bare host: no wildcard, no path."),
-    _e("CG303", "route-outside-zone", "The route's host is neither the zone nor under it."),
+    _w("CG303", "route-outside-zone", "The route's host is neither the zone nor under it: "
+       "right only for a Cloudflare for SaaS custom hostname routed on its SaaS zone."),
     _e("CG304", "route-claimed-twice", "One route pattern may belong to one script only."),
     _e("CG305", "route-on-namespaced", "Routes on a namespaced worker never fire: requests reach "
        "it through the dispatcher."),

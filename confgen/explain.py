@@ -63,7 +63,9 @@ def _candidates(project: Project, env: str | None,
     for worker in project.workers:
         if worker.deploy == NAMESPACE:
             continue
-        config = worker.top if env is None else next(c for c in worker.envs if c.env == env)
+        config = worker.config(env)
+        if config is None:
+            continue  # the worker takes no part in this environment (its `environments`)
         for route in config.routes:
             # Routes belong to a zone: a `*/*` route of zone db.mw never sees db.do.
             if route.zone_name and not in_zone(host, route.zone_name.lower().rstrip(".")):

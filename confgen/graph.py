@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from confgen.model import NAMESPACE, RESOURCE_USES, Project
+from confgen.rules.durable import hosts_with_paths
 
 Edge = tuple[str, str, str, bool]  # from, to, label, dashed
 
@@ -38,6 +39,9 @@ def collect(project: Project) -> tuple[dict[str, str], list[Edge], list[str]]:
                     name = entry.resource or getattr(entry, "id", None) or "inline"
                     nodes[_id(kind, name)] = f"{kind}: {name}"
                     edges.add((me, _id(kind, name), entry.binding or "consumer", False))
+            for host, _ in hosts_with_paths(project, config):
+                if host != worker.name:
+                    edges.add((me, _id("w", host), "durable object / workflow", False))
             for d in config.dispatch_namespaces:
                 ref = d.ref or d.namespace
                 nodes[_id("ns", ref)] = f"namespace: {ref}"

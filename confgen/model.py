@@ -14,35 +14,22 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
+from confgen import surface
 from confgen.diagnostics import KeyPath
 
 STANDALONE = "standalone"
 NAMESPACE = "namespace"
-# wrangler keys confgen writes from the manifest: not allowed in the `wrangler` passthrough.
-MODELLED_KEYS = frozenset({
-    "name", "env", "main", "account_id", "compatibility_date", "compatibility_flags",
-    "services", "kv_namespaces", "d1_databases", "r2_buckets", "queues",
-    "dispatch_namespaces", "vars", "secrets", "routes", "route", "triggers", "tail_consumers",
-    "observability", "workers_dev",
-})
+# wrangler keys confgen resolves itself (confgen.surface.CONFGEN_DEFINED) plus the ones it
+# writes from elsewhere (`env`, `account_id`, `observability`, `workers_dev`), as the
+# importer sorts a wrangler file's keys.
+MODELLED_KEYS = surface.CONFGEN_DEFINED | {"env", "account_id", "observability", "workers_dev"}
 # (Config attribute, [resources] kind) of every binding that names a declared resource.
 RESOURCE_BINDINGS = (("kv_namespaces", "kv"), ("d1_databases", "d1"), ("r2_buckets", "r2"),
                      ("producers", "queues"))
 RESOURCE_USES = (*RESOURCE_BINDINGS, ("consumers", "queues"))
-# Keys wrangler does not inherit into env.<name>: written out in every section. These are
-# the keys wrangler's config-schema.json says are "not automatically inherited", plus
-# durable_objects and version_metadata, which its reader does not inherit either although
-# the schema's wording does not say so (tests/test_import_meaning.py checks both against
-# the pinned wrangler). The modelled binding keys (services, vars...) are handled apart.
-NOT_INHERITED = frozenset({
-    "define", "durable_objects", "vectorize", "hyperdrive", "analytics_engine_datasets",
-    "ai", "browser", "images", "send_email", "mtls_certificates", "workflows", "pipelines",
-    "version_metadata", "unsafe", "secrets_store_secrets", "ratelimits", "assets_binding",
-    "agent_memory", "ai_search", "ai_search_namespaces", "analytics", "artifacts",
-    "cloudchamber", "connect", "containers", "flagship", "media", "stream",
-    "streaming_tail_consumers", "unsafe_hello_world", "vpc_networks", "vpc_services",
-    "worker_loaders",
-})
+# Keys wrangler does not inherit into env.<name>: written out in every section.
+# From wrangler's own schema (schemas/wrangler-keys.json, made by scripts/wrangler-surface).
+NOT_INHERITED = surface.not_inherited()
 
 
 @dataclass(frozen=True)
@@ -52,6 +39,7 @@ class Service:
     script: str  # the target's script name in this environment
     entrypoint: str | None
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()  # further sub-keys wrangler's definition allows
 
 
 @dataclass(frozen=True)
@@ -61,6 +49,7 @@ class Kv:
     preview_id: str | None
     resource: str | None
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +59,7 @@ class D1:
     database_id: str | None
     resource: str | None
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +68,7 @@ class R2:
     bucket_name: str | None
     resource: str | None
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +77,7 @@ class Producer:
     queue: str | None
     resource: str | None
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +95,7 @@ class Dispatch:
     ref: str | None  # the [dispatch_namespaces] id; None for the router's own bindings
     outbound: Any
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +103,7 @@ class Tail:
     service: str
     script: str
     path: KeyPath
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +114,7 @@ class Route:
     custom_domain: bool
     path: KeyPath
     is_table: bool = False
+    singular: bool = False  # wrangler's `route` (one route) rather than `routes`
 
     @property
     def pattern_path(self) -> KeyPath:
@@ -157,10 +152,23 @@ class Config:
     crons: tuple[tuple[str, KeyPath], ...]
     crons_own: bool
     tail_consumers: tuple[Tail, ...]
-    observability: Any
-    workers_dev: bool | None
-    wrangler: tuple[tuple[str, Any], ...]  # passthrough keys, sorted
+    # every other wrangler key (confgen.surface), resolved for this section, as wrangler
+    # defines it: at top level all that are set, in an environment the ones wrangler does
+    # not inherit and the inherited ones whose value differs from the top level's. Sorted.
+    wrangler: tuple[tuple[str, Any], ...]
     path: KeyPath  # where this section is declared
+    # (key, where): inherited keys the top level sets and this environment removes, which
+    # wrangler cannot express (it would inherit the top level's value); a rule reports them.
+    cannot_remove: tuple[tuple[str, KeyPath], ...] = ()
+    origins: tuple[tuple[str, KeyPath], ...] = ()  # where each key of `wrangler` is declared
+
+    def get(self, key: str) -> Any:
+        """A wrangler key confgen copies (`assets`, `durable_objects`, ...), or None."""
+        return dict(self.wrangler).get(key)
+
+    def origin(self, key: str) -> KeyPath:
+        """Where a key of `wrangler` is declared (the layer it came from)."""
+        return dict(self.origins).get(key, self.path + (key,))
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,17 @@ class Worker:
     @cached_property
     def output(self) -> str:
         return str(PurePosixPath(self.dir) / f"wrangler.{self.format}")
+
+    def effective(self, config: Config, key: str) -> Any:
+        """A copied wrangler key as wrangler reads it in this section: an environment that
+        does not set an inherited key gets the top level's."""
+        value = config.get(key)
+        if value is None and config.env is not None and key not in NOT_INHERITED:
+            return self.top.get(key)
+        return value
+
+    def config(self, env: str | None) -> Config | None:
+        return next((c for c in self.configs if c.env == env), None)
 
 
 @dataclass(frozen=True)

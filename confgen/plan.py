@@ -13,6 +13,7 @@ import shlex
 from dataclasses import dataclass
 
 from confgen.model import NAMESPACE, Project, Worker
+from confgen.rules.durable import hosts
 from confgen.rules.graph import find_cycles
 
 
@@ -60,11 +61,13 @@ class CycleError(Exception):
 
 def dependencies(project: Project) -> dict[str, set[str]]:
     """worker -> workers of this manifest it needs deployed first: the targets of its service
-    bindings and tail consumers (a cycle of these has no order: CycleError)."""
+    bindings and tail consumers, and the hosts of the Durable Object classes and Workflows it
+    binds (a cycle of these has no order: CycleError)."""
     names = {w.name for w in project.workers}
     return {w.name: {t for c in w.configs
                      for t in [s.service for s in c.services]
-                     + [t.service for t in c.tail_consumers] if t in names and t != w.name}
+                     + [t.service for t in c.tail_consumers] + sorted(hosts(project, c))
+                     if t in names and t != w.name}
             for w in project.workers}
 
 
@@ -124,8 +127,12 @@ def deploy_order(project: Project) -> list[str]:
     return order
 
 
-def _step(project: Project, worker: Worker, env: str | None) -> Step:
-    config = worker.top if env is None else next(c for c in worker.envs if c.env == env)
+def _step(project: Project, worker: Worker, env: str | None) -> Step | None:
+    config = worker.config(env)
+    if config is None and not worker.envs:  # a single-script worker: its one script, no -e
+        config, env = worker.top, None
+    if config is None:
+        return None  # the worker takes no part in this environment (its `environments`)
     namespace = None
     if worker.deploy == NAMESPACE:
         namespace = next((e.namespace for e in project.environments if e.name == env), None)
@@ -135,7 +142,8 @@ def _step(project: Project, worker: Worker, env: str | None) -> Step:
 
 def plan(project: Project, env: str | None) -> list[Step]:
     by_name = {w.name: w for w in project.workers}
-    return [_step(project, by_name[name], env) for name in deploy_order(project)]
+    steps = (_step(project, by_name[name], env) for name in deploy_order(project))
+    return [s for s in steps if s is not None]
 
 
 def as_text(steps: list[Step], env: str | None) -> str:

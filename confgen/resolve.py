@@ -10,7 +10,9 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from confgen import surface
 from confgen.diagnostics import KeyPath
+from confgen.layering import Layer, extra, pick, unset_layers, with_tables
 from confgen.model import (
     D1,
     NAMESPACE,
@@ -34,7 +36,9 @@ from confgen.model import (
     Worker,
 )
 
-Layer = tuple[KeyPath, Mapping[str, Any]]  # (where it is declared, its keys)
+# wrangler keys whose entries name a script in `script_name` (a Durable Object's or a
+# Workflow's host): retargeted per environment like a service binding's `service`.
+SCRIPT_TARGETS = frozenset({"durable_objects", "workflows"})
 
 
 def env_binding_name(env: str) -> str:
@@ -54,32 +58,22 @@ class _Builder:
         self.external = tuple(self.project.get("external_services", ()))
         self.envs = tuple(sorted(self.environments))
         self.router: Mapping[str, Any] | None = data.get("router")
+        self.tops: dict[str, Config] = {}
 
     # -- merging ---------------------------------------------------------------------------
 
-    @staticmethod
-    def pick(layers: list[Layer], key: str) -> tuple[Any, KeyPath | None]:
-        """The last layer that sets `key` wins; tables merge one level, key by key."""
-        value: Any = None
-        where: KeyPath | None = None
-        for path, keys in layers:
-            if key not in keys:
-                continue
-            new = keys[key]
-            if isinstance(new, dict) and isinstance(value, dict):
-                value = {**value, **new}
-            else:
-                value = new
-            where = path + (key,)
-        return value, where
+    pick = staticmethod(pick)
 
     def deploy(self, name: str) -> str:
         worker = self.workers.get(name, {})
         return str(worker.get("deploy", self.defaults.get("deploy", STANDALONE)))
 
     def script(self, target: str, env: str | None) -> str:
-        """A service target's script name in `env` (wrangler's `<name>-<env>` rule)."""
+        """A service target's script name in `env` (wrangler's `<name>-<env>` rule); a worker
+        that takes part in no environment has only its top-level script."""
         if target not in self.workers or env is None or self.deploy(target) == NAMESPACE:
+            return target
+        if not self.worker_envs(target):  # a single-script worker: every env binds it
             return target
         own = self.workers[target].get("env", {}).get(env, {})
         return str(own.get("name", f"{target}-{env}"))
@@ -93,15 +87,26 @@ class _Builder:
 
     # -- one section -----------------------------------------------------------------------
 
-    def config(self, name: str, env: str | None) -> Config:
+    def layers(self, name: str, env: str | None) -> list[Layer]:
+        """Where a section's keys come from, lowest first, with every `unset` applied."""
         worker = self.workers[name]
         layers: list[Layer] = [(("defaults",), self.defaults), (("workers", name), worker)]
-        section: KeyPath = ("workers", name)
-        own: Mapping[str, Any] = {}
-        if env is not None:
-            own = worker.get("env", {}).get(env, {})
-            section = ("workers", name, "env", env)
-            layers.append((section, own))
+        if env is None:
+            layers.append((("workers", name, "top"), worker.get("top", {})))
+        else:
+            layers.append((("workers", name, "env", env), worker.get("env", {}).get(env, {})))
+        return unset_layers(with_tables(layers))
+
+    def own(self, name: str, env: str | None) -> Layer:
+        """The section's own layer: `env.<env>` (or `top`), its `unset` unapplied."""
+        worker = self.workers[name]
+        if env is None:
+            return ("workers", name, "top"), worker.get("top", {})
+        return ("workers", name, "env", env), worker.get("env", {}).get(env, {})
+
+    def config(self, name: str, env: str | None) -> Config:
+        layers = self.layers(name, env)
+        section, own = self.own(name, env) if env is not None else (("workers", name), {})
 
         def get(key: str) -> Any:
             return self.pick(layers, key)[0]
@@ -112,7 +117,7 @@ class _Builder:
 
         services = tuple(
             Service(s["binding"], s["service"], self.script(s["service"], env),
-                    s.get("entrypoint"), p)
+                    s.get("entrypoint"), p, extra(s, "binding", "service", "entrypoint"))
             for p, s in items("services"))
         kv = tuple(self.kv(p, b, env) for p, b in items("kv_namespaces"))
         d1 = tuple(self.d1(p, b, env) for p, b in items("d1_databases"))
@@ -124,27 +129,28 @@ class _Builder:
         if self.router is not None and self.router.get("worker") == name:
             dispatch += self.router_bindings()
 
-        variables = self.vars(name, env, own)
+        variables = self.vars(name, env)
         secrets_value, secrets_where = self.pick(layers, "secrets")
         secrets = tuple(sorted((Var(s, None, secrets_where + (i,))
                                 for i, s in enumerate(secrets_value or ()) if secrets_where),
                                key=lambda v: v.name))
-        routes_own = env is None or "routes" in own
-        route_layers = layers if routes_own else layers[:2]
-        routes_value, routes_where = self.pick(route_layers, "routes")
-        routes = tuple(self.route(routes_where + (i,), r)
-                       for i, r in enumerate(routes_value or ()) if routes_where)
+        routes_own = env is None or "routes" in own or "route" in own
+        if routes_own:
+            routes_value, routes_where = self.pick(layers, "routes")
+            routes = tuple(self.route(routes_where + (i,), r)
+                           for i, r in enumerate(routes_value or ()) if routes_where)
+            one, one_where = self.pick(layers, "route")
+            if one_where is not None and one is not None:
+                routes += (dataclasses.replace(self.route(one_where, one), singular=True),)
+        else:  # wrangler inherits the top level's routes
+            routes = self.config_top(name).routes
         triggers, twhere = self.pick(layers, "triggers")
         crons_own = env is None or "crons" in own.get("triggers", {})
         crons = tuple((c, twhere + ("crons", i))
                       for i, c in enumerate((triggers or {}).get("crons", ())) if twhere)
-        tails = tuple(Tail(t["service"], self.script(t["service"], env), p)
+        tails = tuple(Tail(t["service"], self.script(t["service"], env), p, extra(t, "service"))
                       for p, t in items("tail_consumers"))
-        passthrough = get("wrangler") or {}
-        if env is not None:
-            explicit = own.get("wrangler", {})
-            passthrough = {k: v for k, v in passthrough.items()
-                           if k in NOT_INHERITED or k in explicit}
+        copied, lost, origins = self.copied(name, env, layers)
         date = get("compatibility_date") or self.project.get("compatibility_date")
         flags = get("compatibility_flags")
         if flags is None:
@@ -152,28 +158,110 @@ class _Builder:
         namespaced = self.deploy(name) == NAMESPACE
         explicit_name = own.get("name")
         script = explicit_name or (name if env is None or namespaced else f"{name}-{env}")
+        main = get("main")
+        if env is not None and main is None and self.config_top(name).main is not None:
+            lost += (("main", self.lost_at(name, self.own(name, env), "main")),)
         return Config(
             env=env, name=script, name_explicit=env is not None and (namespaced or bool(explicit_name)),
-            main=get("main"), compatibility_date=date, compatibility_flags=tuple(flags),
+            main=main, compatibility_date=date, compatibility_flags=tuple(flags),
             services=services, kv_namespaces=kv, d1_databases=d1, r2_buckets=r2,
             producers=producers, consumers=consumers, dispatch_namespaces=dispatch,
             vars=variables, secrets=secrets, routes=routes, routes_own=routes_own,
             crons=crons, crons_own=crons_own, tail_consumers=tails,
-            observability=get("observability"), workers_dev=get("workers_dev"),
-            wrangler=tuple(sorted(passthrough.items())), path=section)
+            wrangler=copied, path=section, cannot_remove=lost, origins=origins)
 
-    def vars(self, name: str, env: str | None, own: Mapping[str, Any]) -> tuple[Var, ...]:
-        layers: list[Layer] = [(("defaults", "vars"), self.defaults.get("vars", {}))]
+    def config_top(self, name: str) -> Config:
+        if name not in self.tops:
+            self.tops[name] = self.config(name, None)
+        return self.tops[name]
+
+    def lost_at(self, name: str, own: Layer, key: str) -> KeyPath:
+        """Where to report an inherited key an environment lacks: its `unset`, or else the
+        worker's `top` table that alone gives the top level its value."""
+        section, keys = own
+        if any(e == key for e in keys.get("unset", ())):
+            return section + ("unset",)
+        return ("workers", name, "top", key)
+
+    def copied(self, name: str, env: str | None, layers: list[Layer]
+               ) -> tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, KeyPath], ...],
+                          tuple[tuple[str, KeyPath], ...]]:
+        """Every wrangler key confgen copies as wrangler defines it, resolved for a section:
+        (key, value) pairs, keys it cannot remove, (key, where declared) pairs."""
+        out: dict[str, Any] = {}
+        origins: dict[str, KeyPath] = {}
+        lost: list[tuple[str, KeyPath]] = []
+        top = dict(self.config_top(name).wrangler) if env is not None else {}
+        for key in sorted(surface.copied()):
+            if env is not None and key in surface.top_only():
+                continue  # top level only: applies to every environment
+            value, where = self.pick(layers, key)
+            if key == "account_id" and value is None and env is None:
+                value, where = self.project.get("account_id"), ("project", "account_id")
+            if where is not None:
+                origins[key] = where
+            if value is not None:
+                value = self.retarget(key, self.fill(key, value, env), env)
+            if env is None or key in NOT_INHERITED:
+                if value is not None:
+                    out[key] = value
+            elif value is None and key in top:
+                if key != "account_id":
+                    lost.append((key, self.lost_at(name, self.own(name, env), key)))
+            elif value is not None and value != top.get(key):
+                out[key] = value
+        return (tuple(out.items()), tuple(lost),
+                tuple((k, origins[k]) for k in out if k in origins))
+
+    def fill(self, key: str, value: Any, env: str | None) -> Any:
+        """Entries that name a [resources.<key>] id get its values (for `env`) and its
+        canonical binding name; a singleton (`ai = {}`) gets [resources.<key>].binding."""
+        if key in surface.singletons() and isinstance(value, dict) and "binding" not in value:
+            declared = self.resources.get(key, {}).get("binding")
+            return {"binding": declared, **value} if declared else value
+        if key not in surface.resource_kinds() or not isinstance(value, list):
+            return value
+        name = surface.name_key(key)
+        out = []
+        for entry in value:
+            rid = entry.get("resource") if isinstance(entry, dict) else None
+            if not isinstance(rid, str):
+                out.append(entry)
+                continue
+            if rid not in self.resources.get(key, {}):
+                out.append(entry)  # kept as written: CG204 reports it, nothing is generated
+                continue
+            found = {k: v for k, v in self.resource(key, rid, env).items() if k != "env"}
+            own = {k: v for k, v in entry.items() if k != "resource"}
+            named = own.get(name, found.get(name))
+            out.append({**({name: named} if named is not None else {}), **found, **own})
+        return out
+
+    def retarget(self, key: str, value: Any, env: str | None) -> Any:
+        """`script_name` of a Durable Object or Workflow binding naming a manifest worker: that
+        worker's script in this environment, as for a service binding."""
+        if key not in SCRIPT_TARGETS or env is None:
+            return value
+        entries = value.get("bindings", ()) if isinstance(value, dict) else value
+        fixed = [{**e, "script_name": self.script(e["script_name"], env)}
+                 if isinstance(e, dict) and isinstance(e.get("script_name"), str) else e
+                 for e in entries]
+        return {**value, "bindings": fixed} if isinstance(value, dict) else fixed
+
+    def vars(self, name: str, env: str | None) -> tuple[Var, ...]:
+        worker = self.workers[name]
+        layers: list[Layer] = [(("defaults",), self.defaults)]
         if env is not None:
-            layers.append((("environments", env, "vars"),
-                           self.environments.get(env, {}).get("vars", {})))
-        layers.append((("workers", name, "vars"), self.workers[name].get("vars", {})))
-        if env is not None:
-            layers.append((("workers", name, "env", env, "vars"), own.get("vars", {})))
+            layers.append((("environments", env), self.environments.get(env, {})))
+        layers.append((("workers", name), worker))
+        if env is None:
+            layers.append((("workers", name, "top"), worker.get("top", {})))
+        else:
+            layers.append((("workers", name, "env", env), worker.get("env", {}).get(env, {})))
         merged: dict[str, Var] = {}
-        for path, values in layers:
-            for key, value in values.items():
-                merged[key] = Var(key, value, path + (key,))
+        for path, values in unset_layers(layers):
+            for key, value in values.get("vars", {}).items():
+                merged[key] = Var(key, value, path + ("vars", key))
         if env is not None and self.router is not None and self.router.get("worker") == name:
             merged["ENVIRONMENT"] = Var("ENVIRONMENT", env, ("router", "worker"))
         return tuple(merged[k] for k in sorted(merged))
@@ -182,18 +270,20 @@ class _Builder:
         rid = entry.get("resource")
         found = self.resource("kv", rid, env) if rid else entry
         return Kv(entry.get("binding", found.get("binding")), found.get("id"),
-                  found.get("preview_id"), rid, path)
+                  found.get("preview_id"), rid, path, extra(entry, "binding", "id", "preview_id"))
 
     def d1(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> D1:
         rid = entry.get("resource")
         found = self.resource("d1", rid, env) if rid else entry
         return D1(entry.get("binding", found.get("binding")), found.get("database_name"),
-                  found.get("database_id"), rid, path)
+                  found.get("database_id"), rid, path,
+                  extra(entry, "binding", "database_name", "database_id"))
 
     def r2(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> R2:
         rid = entry.get("resource")
         found = self.resource("r2", rid, env) if rid else entry
-        return R2(entry.get("binding", found.get("binding")), found.get("bucket_name"), rid, path)
+        return R2(entry.get("binding", found.get("binding")), found.get("bucket_name"), rid, path,
+                  extra(entry, "binding", "bucket_name"))
 
     def queues(self, queues: Mapping[str, Any], where: KeyPath | None,
                env: str | None) -> tuple[tuple[Producer, ...], tuple[Consumer, ...]]:
@@ -204,7 +294,8 @@ class _Builder:
             rid = p.get("resource")
             found = self.resource("queues", rid, env) if rid else p
             producers.append(Producer(p.get("binding", found.get("binding")), found.get("queue"),
-                                      rid, where + ("producers", i)))
+                                      rid, where + ("producers", i),
+                                      extra(p, "binding", "queue")))
         consumers = []
         for i, c in enumerate(queues.get("consumers", ())):
             rid = c.get("resource")
@@ -217,8 +308,9 @@ class _Builder:
         ref = entry["namespace"]
         declared = self.namespaces.get(ref)
         binding = entry.get("binding", declared.get("binding") if declared else None)
+        more = extra(entry, "binding", "namespace", "outbound")
         if declared is None:
-            return Dispatch(binding, ref, ref, entry.get("outbound"), path)
+            return Dispatch(binding, ref, ref, entry.get("outbound"), path, more)
         names = declared["namespace"]
         if isinstance(names, dict):
             real = names.get(env) if env is not None else names.get("default")
@@ -226,7 +318,7 @@ class _Builder:
                 return None  # top level without `default`, or an env the table misses (CG212)
         else:
             real = names
-        return Dispatch(binding, real, ref, entry.get("outbound"), path)
+        return Dispatch(binding, real, ref, entry.get("outbound"), path, more)
 
     def router_bindings(self) -> tuple[Dispatch, ...]:
         out = []
@@ -255,8 +347,14 @@ class _Builder:
         fmt = raw.get("format", self.defaults.get("format", self.project.get("format", "jsonc")))
         directory = raw.get("path", f"{self.project.get('workers_dir', 'workers')}/{name}")
         return Worker(name, directory.rstrip("/") or directory, fmt, self.deploy(name),
-                      self.config(name, None), tuple(self.config(name, e) for e in self.envs),
+                      self.config_top(name),
+                      tuple(self.config(name, e) for e in self.worker_envs(name)),
                       ("workers", name))
+
+    def worker_envs(self, name: str) -> tuple[str, ...]:
+        """The declared environments a worker takes part in (`environments`, default all)."""
+        chosen = self.workers[name].get("environments", self.defaults.get("environments"))
+        return self.envs if chosen is None else tuple(e for e in self.envs if e in chosen)
 
     def build(self) -> Project:
         environments = tuple(

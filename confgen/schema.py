@@ -7,6 +7,7 @@ the key itself, `oneOf` failures at the branch the value was meant for.
 from __future__ import annotations
 
 import datetime
+import difflib
 import json
 import math
 import re
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
+from confgen import surface
 from confgen.diagnostics import Issue, KeyPath
 from confgen.resources import data_dir
 
@@ -21,7 +23,14 @@ SCHEMA_FILE = "project.schema.json"
 
 
 def schema_text() -> str:
-    return (data_dir("schemas") / SCHEMA_FILE).read_text(encoding="utf-8")
+    """The whole schema: schemas/project.schema.json with wrangler's keys (confgen.surface)."""
+    return json.dumps(_composed(), indent=2, ensure_ascii=False) + "\n"
+
+
+@cache
+def _composed() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((data_dir("schemas") / SCHEMA_FILE).read_text("utf-8"))
+    return surface.extend(loaded)
 
 
 def _whole(pattern: str) -> str:
@@ -57,7 +66,7 @@ def _anchored(node: Any) -> Any:
 @cache
 def schema() -> dict[str, Any]:
     """The schema as confgen evaluates it (patterns matched whole, see _whole)."""
-    loaded: dict[str, Any] = _anchored(json.loads(schema_text()))
+    loaded: dict[str, Any] = _anchored(_composed())
     return loaded
 
 
@@ -124,7 +133,7 @@ def _issues(error: Any) -> Iterator[Issue]:
     if kind == "additionalProperties" and isinstance(instance, dict):
         known = set(error.schema.get("properties", {}))
         for key in sorted(k for k in instance if k not in known):
-            yield Issue("CG101", path + (key,), f"unknown key {key!r}")
+            yield Issue("CG101", path + (key,), f"unknown key {key!r}{_hint(key, known)}")
     elif kind == "required":
         for key in error.validator_value:
             if isinstance(instance, dict) and key not in instance:
@@ -140,6 +149,13 @@ def _issues(error: Any) -> Iterator[Issue]:
         yield from _branch_issues(error, path)
     else:
         yield Issue("CG103", path, f"invalid value {_short(instance)}: {_describe(error)}")
+
+
+def _hint(key: str, known: set[str]) -> str:
+    if key in surface.top_only():
+        return ": wrangler allows it at the top level only (set it on the worker or in `top`)"
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _describe(error: Any) -> str:
@@ -190,8 +206,17 @@ def _branch_issues(error: Any, path: KeyPath) -> Iterator[Issue]:
             for sub in precise:
                 yield from _issues(sub)
             return
-    described = error.schema.get("description", "").rstrip(".")
+    described = _first_sentence(error.schema.get("description", ""))
+    if "(wrangler `" in error.schema.get("description", ""):  # wrangler's own definition
+        described = f"invalid value {_short(error.instance)}: {described or 'see wrangler'}"
     yield Issue("CG103", path, described or f"invalid value {_short(error.instance)}")
+
+
+def _first_sentence(text: str) -> str:
+    """One line: wrangler's descriptions run to paragraphs."""
+    flat = " ".join(text.split())
+    end = flat.find(". ")
+    return (flat if end < 0 else flat[:end]).rstrip(".")
 
 
 def _no_json_form(data: object, path: KeyPath = ()) -> Iterator[Issue]:

@@ -23,7 +23,7 @@ Check = Callable[[Any], bool]
 _ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "default",
                           "examples", "deprecated", "readOnly", "writeOnly", "$defs"})
 _KNOWN = _ANNOTATIONS | {"type", "properties", "additionalProperties", "required",
-                         "propertyNames", "minProperties", "items", "uniqueItems", "enum",
+                         "propertyNames", "minProperties", "items", "uniqueItems", "enum", "const", "multipleOf",
                          "pattern", "minLength", "maxLength", "minimum", "maximum", "not",
                          "oneOf", "anyOf", "allOf", "$ref"}
 
@@ -91,6 +91,8 @@ class _Compiler:
             checks.append(self.ref(schema["$ref"]))
         if "enum" in schema:
             checks.append(_enum(schema["enum"]))
+        if "const" in schema:  # wrangler's definitions use it: an enum of one
+            checks.append(_enum([schema["const"]]))
         if not checks:
             return lambda x: True
         if len(checks) == 1:
@@ -187,13 +189,16 @@ class _Compiler:
 
     @staticmethod
     def number_check(schema: dict[str, Any]) -> Check | None:
-        if "minimum" not in schema and "maximum" not in schema:
+        if "minimum" not in schema and "maximum" not in schema and "multipleOf" not in schema:
             return None
         low, high = schema.get("minimum"), schema.get("maximum")
+        step = schema.get("multipleOf")
 
         def check(x: Any) -> bool:
             if not _is_number(x):
                 return True
+            if step is not None:
+                raise Unsure("multipleOf")  # rare (wrangler's definitions): jsonschema decides
             return not ((low is not None and x < low) or (high is not None and x > high))
 
         return check
@@ -215,9 +220,30 @@ class _Compiler:
         return out
 
 
+def _same(x: Any, v: Any) -> bool:
+    """JSON equality of scalars: booleans are not numbers, 1 == 1.0."""
+    if isinstance(x, bool) or isinstance(v, bool):
+        return isinstance(x, bool) and isinstance(v, bool) and x == v
+    if isinstance(v, (int, float)):
+        return isinstance(x, (int, float)) and x == v
+    return type(x) is type(v) and x == v
+
+
+def _scalar_enum(values: list[Any]) -> Check:
+    if not all(v is None or isinstance(v, (str, bool, int, float)) for v in values):
+        raise Unsupported("enum of values other than scalars")
+
+    def check(x: Any) -> bool:
+        if isinstance(x, (dict, list, str, bool, int, float)) or x is None:
+            return any(_same(x, v) for v in values)
+        raise Unsure(f"enum against {type(x).__name__}")
+
+    return check
+
+
 def _enum(values: list[Any]) -> Check:
     if not all(isinstance(v, str) for v in values):
-        raise Unsupported("enum of values other than strings")
+        return _scalar_enum(values)  # wrangler's definitions have `const: true` and numbers
     allowed = frozenset(values)
 
     def check(x: Any) -> bool:

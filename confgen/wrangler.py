@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from confgen.model import NAMESPACE, Config, Project, Worker
+from confgen.model import NAMESPACE, NOT_INHERITED, Config, Project, Route, Worker
 
 _BLOCK_TABLES = frozenset({"vars"})
 # Written in every environment (wrangler does not inherit them), in this order.
@@ -53,51 +53,64 @@ class WranglerFile:
         return out
 
 
+def _given(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry without the ids it lacks (wrangler creates such resources on deploy)."""
+    return {k: v for k, v in entry.items() if v is not None}
+
+
 def _bindings(config: Config) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["services"] = [
-        {"binding": s.binding, "service": s.script, **({"entrypoint": s.entrypoint}
-                                                       if s.entrypoint else {})}
+        {"binding": s.binding, "service": s.script,
+         **({"entrypoint": s.entrypoint} if s.entrypoint else {}), **dict(s.extra)}
         for s in config.services]
     out["kv_namespaces"] = [
-        {"binding": k.binding, "id": k.id, **({"preview_id": k.preview_id} if k.preview_id else {})}
+        _given({"binding": k.binding, "id": k.id, "preview_id": k.preview_id, **dict(k.extra)})
         for k in config.kv_namespaces]
     out["d1_databases"] = [
-        {"binding": d.binding, "database_name": d.database_name, "database_id": d.database_id}
+        _given({"binding": d.binding, "database_name": d.database_name,
+                "database_id": d.database_id, **dict(d.extra)})
         for d in config.d1_databases]
-    out["r2_buckets"] = [{"binding": r.binding, "bucket_name": r.bucket_name}
+    out["r2_buckets"] = [_given({"binding": r.binding, "bucket_name": r.bucket_name,
+                                 **dict(r.extra)})
                          for r in config.r2_buckets]
     queues: dict[str, Any] = {}
     if config.producers:
-        queues["producers"] = [{"binding": p.binding, "queue": p.queue} for p in config.producers]
+        queues["producers"] = [{"binding": p.binding, "queue": p.queue, **dict(p.extra)}
+                               for p in config.producers]
     if config.consumers:
         queues["consumers"] = [{"queue": c.queue, **dict(c.settings)} for c in config.consumers]
     out["queues"] = queues
     out["dispatch_namespaces"] = [
         {"binding": d.binding, "namespace": d.namespace,
-         **({"outbound": d.outbound} if d.outbound is not None else {})}
+         **({"outbound": d.outbound} if d.outbound is not None else {}), **dict(d.extra)}
         for d in config.dispatch_namespaces]
     out["vars"] = {v.name: v.value for v in config.vars}
     out["secrets"] = {"required": [s.name for s in config.secrets]} if config.secrets else {}
-    out["tail_consumers"] = [{"service": t.script} for t in config.tail_consumers]
+    out["tail_consumers"] = [{"service": t.script, **dict(t.extra)}
+                             for t in config.tail_consumers]
     return out
+
+
+def _route(r: Route) -> Any:
+    if r.zone_name is None and r.zone_id is None and not r.custom_domain:
+        return r.pattern
+    entry: dict[str, Any] = {"pattern": r.pattern}
+    if r.custom_domain:
+        entry["custom_domain"] = True
+    if r.zone_name is not None:
+        entry["zone_name"] = r.zone_name
+    if r.zone_id is not None:
+        entry["zone_id"] = r.zone_id
+    return entry
 
 
 def _routes(config: Config) -> list[Any]:
-    out: list[Any] = []
-    for r in config.routes:
-        if r.zone_name is None and r.zone_id is None and not r.custom_domain:
-            out.append(r.pattern)
-            continue
-        entry: dict[str, Any] = {"pattern": r.pattern}
-        if r.custom_domain:
-            entry["custom_domain"] = True
-        if r.zone_name is not None:
-            entry["zone_name"] = r.zone_name
-        if r.zone_id is not None:
-            entry["zone_id"] = r.zone_id
-        out.append(entry)
-    return out
+    return [_route(r) for r in config.routes if not r.singular]
+
+
+def _singular(config: Config) -> Any:
+    return next((_route(r) for r in config.routes if r.singular), None)
 
 
 def _inherited(config: Config) -> dict[str, Any]:
@@ -106,11 +119,21 @@ def _inherited(config: Config) -> dict[str, Any]:
         "main": config.main,
         "compatibility_date": config.compatibility_date,
         "compatibility_flags": list(config.compatibility_flags),
-        "workers_dev": config.workers_dev,
-        "observability": config.observability,
         "routes": _routes(config),
+        "route": _singular(config),
         "triggers": {"crons": [c for c, _ in config.crons]} if config.crons else None,
     }
+    return out
+
+
+def _ordered(values: dict[str, Any], copied: dict[str, Any]) -> dict[str, Any]:
+    """name, account_id, main and the dates first; then the other inherited keys; then
+    routes, triggers and bindings; wrangler's keys that are not inherited last."""
+    head = ("name", "account_id", "main", "compatibility_date", "compatibility_flags")
+    out = {k: values.get(k, copied.get(k)) for k in head if k in values or k in copied}
+    out.update((k, v) for k, v in copied.items() if k not in NOT_INHERITED and k not in out)
+    out.update((k, v) for k, v in values.items() if k not in out)
+    out.update((k, v) for k, v in copied.items() if k not in out)
     return out
 
 
@@ -121,12 +144,9 @@ def _entries(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
 def _top(project: Project, worker: Worker) -> Section:
     c = worker.top
     values: dict[str, Any] = {"name": c.name}
-    if project.account_id:
-        values["account_id"] = project.account_id
     values.update(_inherited(c))
     values.update(_bindings(c))
-    values.update(dict(c.wrangler))
-    return Section(None, "", _entries(values))  # the templates comment env sections only
+    return Section(None, "", _entries(_ordered(values, dict(c.wrangler))))  # the templates comment env sections only
 
 
 def _env(project: Project, worker: Worker, config: Config, top_inherited: dict[str, Any],
@@ -137,7 +157,7 @@ def _env(project: Project, worker: Worker, config: Config, top_inherited: dict[s
         values["name"] = config.name
     for key, value in _inherited(config).items():
         if value != top_inherited[key]:
-            if key == "routes" and not config.routes_own:
+            if key in ("routes", "route") and not config.routes_own:
                 continue
             values[key] = value
     for key, value in _bindings(config).items():
@@ -145,7 +165,7 @@ def _env(project: Project, worker: Worker, config: Config, top_inherited: dict[s
             values[key] = value
     if config.crons_own and not config.crons and worker.top.crons:
         values["triggers"] = {"crons": []}  # an explicit empty list stops inheritance
-    values.update(dict(config.wrangler))
+    values = _ordered(values, dict(config.wrangler))
     env = config.env or ""
     if worker.deploy == NAMESPACE:
         namespace = next((e.namespace for e in project.environments if e.name == env), None)

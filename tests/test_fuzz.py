@@ -326,8 +326,10 @@ SECTION: dict[str, st.SearchStrategy[Any]] = {
     "tail_consumers": st.lists(st.fixed_dictionaries({"service": pick(TARGETS)}), max_size=2),
     "observability": st.fixed_dictionaries({"enabled": st.booleans()}),
     "workers_dev": st.booleans(),
-    "wrangler": st.dictionaries(pick(["placement", "limits", "define", "ai"]), VALUES,
-                                max_size=2),
+    # wrangler keys confgen copies (checked against wrangler's definition)
+    "placement": st.one_of(st.fixed_dictionaries({"mode": pick(["smart", "off"])}), VALUES),
+    "limits": st.fixed_dictionaries({"cpu_ms": st.integers(1, 1000)}),
+    "ai": st.fixed_dictionaries({}, optional={"binding": pick(BINDINGS)}),
 }
 WORKER_ENV = optional(**SECTION, name=pick(["gateway-prod", "Bad"]))
 WORKER = optional(
@@ -583,18 +585,19 @@ HEAD = (b'[project]\nname = "dotdo"\ncompatibility_date = "2025-10-01"\n\n'
 
 
 @pytest.mark.parametrize("depth", [50, 500, 5000])
-@pytest.mark.parametrize("where", ["top", "wrangler", "vars"])
+@pytest.mark.parametrize("where", ["top", "unsafe", "vars"])
 def test_deeply_nested_arrays(depth: int, where: str) -> None:
     nested = b"[" * depth + b"]" * depth
     raw = {"top": b"deep = " + nested + b"\n",
-           "wrangler": HEAD + b"wrangler = { deep = " + nested + b" }\n",
+           "unsafe": HEAD + b"unsafe = { metadata = { deep = " + nested + b" } }\n",
            "vars": HEAD + b"vars = { DEEP = " + nested + b" }\n"}[where]
     validate(raw)
 
 
 @pytest.mark.parametrize("depth", [50, 500, 5000])
 def test_deeply_nested_inline_tables(depth: int) -> None:
-    validate(HEAD + b"wrangler = " + b"{ a = " * depth + b"1" + b" }" * depth + b"\n")
+    validate(HEAD + b"unsafe = { metadata = " + b"{ a = " * depth + b"1" + b" }" * depth
+             + b" }\n")
 
 
 @pytest.mark.parametrize("depth", [50, 500])

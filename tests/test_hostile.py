@@ -388,7 +388,7 @@ def test_an_interrupted_run_leaves_files_the_next_run_recognises(repo: Path,
 # -- 8. everything validate accepts, generate can write --------------------------------------
 
 @pytest.mark.parametrize("where", ['vars = { X = { d = 1979-05-27 } }',
-                                   'wrangler = { placement = { at = 07:32:00 } }',
+                                   'unsafe = { metadata = { at = 07:32:00 } }',
                                    'observability = { since = 1979-05-27T07:32:00Z }'])
 def test_dates_and_times_anywhere_are_a_located_validate_error(repo: Path, where: str) -> None:
     (repo / "project.toml").write_text(M + where + "\n")

@@ -113,4 +113,7 @@ def test_what_cannot_be_judged_exactly_goes_to_jsonschema() -> None:
     with pytest.raises(Unsupported):
         compile_schema({"$ref": "https://example.com/schema.json"})
     with pytest.raises(Unsupported):
-        compile_schema({"enum": [1, True]})
+        compile_schema({"enum": [{"a": 1}]})
+    # scalar enums and consts (wrangler's definitions have them) keep JSON's equality
+    assert compile_schema({"enum": [1, True]})(True) and not compile_schema({"const": 1})(True)
+    assert compile_schema({"const": 1})(1.0) and not compile_schema({"const": "1"})(1)

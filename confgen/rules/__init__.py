@@ -10,10 +10,12 @@ from confgen.rules import (
     bindings,
     code,
     domains,
+    durable,
     graph,
     lint,
     outputs,
     references,
+    resources,
     router,
     routes,
     variables,
@@ -24,7 +26,9 @@ Rule = Callable[[Project], Iterable[Issue]]
 
 RULES: tuple[Rule, ...] = (
     *references.RULES,
+    *resources.RULES,
     *bindings.RULES,
+    *durable.RULES,
     *variables.RULES,
     *graph.RULES,
     *routes.RULES,

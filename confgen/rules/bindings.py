@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from confgen import surface
 from confgen.diagnostics import Issue, KeyPath
 from confgen.model import RESOURCE_BINDINGS, Config, Project
 
@@ -20,22 +21,24 @@ def _named(config: Config) -> Iterator[tuple[str, str, KeyPath]]:
     for d in config.dispatch_namespaces:
         if d.binding is not None:
             yield d.binding, "dispatch namespace", d.path
+    kinds = surface.binding_kinds()
     for key, value in config.wrangler:
-        for name in _passthrough_names(value):
-            yield name, key, config.path + ("wrangler", key)
+        if key in kinds:
+            for name in _binding_names(value):
+                yield name, kinds[key], config.origin(key)
     for v in config.vars:
         yield v.name, "var", v.path
     for v in config.secrets:
         yield v.name, "secret", v.path
 
 
-def _passthrough_names(value: object) -> Iterator[str]:
-    """Binding names inside a passthrough key: `{binding}` (ai, browser, ...), lists of
+def _binding_names(value: object) -> Iterator[str]:
+    """Binding names inside a wrangler binding key: `{binding}` (ai, browser, ...), lists of
     `{binding}` or `{name}` (vectorize, send_email, ...), durable_objects.bindings[].name."""
     if isinstance(value, dict):
         if isinstance(value.get("binding"), str):
             yield value["binding"]
-        yield from _passthrough_names(value.get("bindings"))
+        yield from _binding_names(value.get("bindings"))
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, dict):

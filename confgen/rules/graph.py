@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 from confgen.diagnostics import Issue, KeyPath
 from confgen.model import RESOURCE_USES, Project
+from confgen.rules import durable
 
 
 def service_edges(project: Project) -> dict[str, dict[str, KeyPath]]:
-    """worker -> {bound worker of this manifest: where}; the deploy-order graph."""
+    """worker -> {bound worker of this manifest: where}; the deploy-order graph (service
+    bindings, and the hosts of Durable Object classes and Workflows it binds)."""
     names = {w.name for w in project.workers}
     edges: dict[str, dict[str, KeyPath]] = {}
     for worker in project.workers:
@@ -18,6 +20,9 @@ def service_edges(project: Project) -> dict[str, dict[str, KeyPath]]:
             for s in config.services:
                 if s.service in names:
                     out.setdefault(s.service, s.path)
+            for host, path in durable.hosts_with_paths(project, config):
+                if host != worker.name:
+                    out.setdefault(host, path)
         edges[worker.name] = out
     return edges
 
@@ -64,7 +69,7 @@ def service_cycles(project: Project) -> Iterator[Issue]:
         ordered = cycle[i:] + cycle[:i]
         loop = " -> ".join(ordered + [ordered[0]])
         yield Issue("CG252", edges[ordered[0]][ordered[1 % len(ordered)]],
-                    f"service bindings form a cycle ({loop}): no deploy order exists")
+                    f"bindings form a cycle ({loop}): no deploy order exists")
 
 
 def unused(project: Project) -> Iterator[Issue]:
@@ -75,7 +80,10 @@ def unused(project: Project) -> Iterator[Issue]:
                 used |= {(kind, e.resource) for e in getattr(config, attr) if e.resource}
             used |= {("namespace", d.ref) for d in config.dispatch_namespaces if d.ref}
     data = project.data
+    legacy = {kind for _, kind in RESOURCE_USES}  # other kinds: rules/resources.py
     for kind, entries in sorted(data.get("resources", {}).items()):
+        if kind not in legacy:
+            continue
         for rid in entries:
             if (kind, rid) not in used:
                 yield Issue("CG253", ("resources", kind, rid),
@@ -96,7 +104,7 @@ def _named_anywhere(project: Project, env: str) -> bool:
     if any(env in raw.get("env", {}) for raw in data.get("workers", {}).values()):
         return True
     if any(env in raw.get("env", {}) for kind in data.get("resources", {}).values()
-           for raw in kind.values()):
+           for raw in kind.values() if isinstance(raw, dict)):
         return True
     return any(isinstance(raw.get("namespace"), dict) and env in raw["namespace"]
                for raw in data.get("dispatch_namespaces", {}).values())

@@ -6,14 +6,17 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import MODELLED_KEYS, NAMESPACE, RESOURCE_USES, Project
+from confgen.model import NAMESPACE, RESOURCE_USES, Project
+
+# Keys that make a worker complete without `main`: an assets-only worker, a Pages project.
+NO_SCRIPT = ("assets", "pages_build_output_dir")
 
 
 def complete_workers(project: Project) -> Iterator[Issue]:
     for worker in project.workers:  # environments inherit both from the top level
-        if not worker.top.main:
+        if not worker.top.main and not any(worker.top.get(k) is not None for k in NO_SCRIPT):
             yield Issue("CG105", worker.path, f"worker {worker.name!r} has no `main` "
-                        f"(set it on the worker or in [defaults])")
+                        f"(set it on the worker or in [defaults]) and no `assets`")
         if not worker.top.compatibility_date:
             yield Issue("CG105", worker.path, f"worker {worker.name!r} has no "
                         "`compatibility_date` (set it on the worker, in [defaults] or in "
@@ -62,6 +65,40 @@ def declared_references(project: Project) -> Iterator[Issue]:
                                 f"no dispatch namespace {d.ref!r} under [dispatch_namespaces]")
 
 
+def removed_inherited(project: Project) -> Iterator[Issue]:
+    seen: set[tuple[str, KeyPath]] = set()
+    for worker in project.workers:
+        for config in worker.configs:
+            for key, where in config.cannot_remove:
+                if (key, where) not in seen:
+                    seen.add((key, where))
+                    yield Issue("CG215", where, f"wrangler inherits `{key}` from the top level "
+                                f"into environment {config.env!r} of worker {worker.name!r}, "
+                                "where the manifest gives it none: set a value there")
+
+
+def environment_targets(project: Project) -> Iterator[Issue]:
+    """A worker bound in an environment must take part in it (its `environments`)."""
+    for worker in project.workers:
+        for config in worker.envs:
+            targets = [(s.service, s.path + ("service",)) for s in config.services]
+            targets += [(t.service, t.path + ("service",)) for t in config.tail_consumers]
+            for target, path in targets:
+                found = project.worker(target)
+                if found is not None and found.envs and found.config(config.env) is None:
+                    yield Issue("CG216", path, f"worker {target!r} does not take part in "
+                                f"environment {config.env!r} (see its `environments`), so "
+                                f"{worker.name!r} cannot bind it there")
+    declared = set(project.env_names)
+    for worker in project.workers:
+        taking = {c.env for c in worker.envs}
+        for env in project.data["workers"][worker.name].get("env", {}):
+            if env in declared and env not in taking:
+                yield Issue("CG206", worker.path + ("env", env), f"worker {worker.name!r} does "
+                            f"not take part in environment {env!r} (its `environments`), so "
+                            "this section is never used")
+
+
 def environment_names(project: Project) -> Iterator[Issue]:
     declared = set(project.env_names)
     data = project.data
@@ -69,13 +106,19 @@ def environment_names(project: Project) -> Iterator[Issue]:
                 for w, raw in data.get("workers", {}).items()]
     for kind, entries in data.get("resources", {}).items():
         sections += [(("resources", kind, r, "env"), raw.get("env", {}))
-                     for r, raw in entries.items()]
+                     for r, raw in entries.items() if isinstance(raw, dict)]
+    for w, raw in data.get("workers", {}).items():
+        chosen = raw.get("environments")
+        sections += [(("workers", w, "environments"), {e: i for i, e in enumerate(chosen or ())})]
+    chosen = data.get("defaults", {}).get("environments")
+    sections += [(("defaults", "environments"), {e: i for i, e in enumerate(chosen or ())})]
     sections.append((("router", "namespace_bindings"),
                      data.get("router", {}).get("namespace_bindings", {})))
     for path, envs in sections:
         for env in envs:
             if env not in declared:
-                yield Issue("CG206", path + (env,), f"environment {env!r} is not declared "
+                index = envs[env] if path[-1] == "environments" else env
+                yield Issue("CG206", path + (index,), f"environment {env!r} is not declared "
                             "under [environments]")
     for ref, raw in data.get("dispatch_namespaces", {}).items():
         names = raw.get("namespace")
@@ -88,14 +131,6 @@ def environment_names(project: Project) -> Iterator[Issue]:
         for env in sorted(declared - set(names)):
             yield Issue("CG212", ("dispatch_namespaces", ref, "namespace"),
                         f"namespace table of {ref!r} names no namespace for environment {env!r}")
-
-
-def passthrough_keys(project: Project) -> Iterator[Issue]:
-    for section, keys in _sections(project.data):
-        for key in keys.get("wrangler", {}):
-            if key in MODELLED_KEYS:
-                yield Issue("CG106", section + ("wrangler", key), f"`wrangler.{key}` would "
-                            "bypass confgen's checks; set `" + key + "` in the manifest instead")
 
 
 def namespaced_names(project: Project) -> Iterator[Issue]:
@@ -118,4 +153,4 @@ def _sections(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Mapping[str, A
             yield ("workers", name, "env", env), section
 
 
-RULES = (complete_workers, passthrough_keys, namespaced_names, service_targets, declared_references, environment_names)
+RULES = (complete_workers, removed_inherited, environment_targets, namespaced_names, service_targets, declared_references, environment_names)

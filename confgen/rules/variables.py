@@ -11,6 +11,30 @@ from confgen.model import Project
 
 SECRET_WORDS = ("PASSWORD", "SECRET", "TOKEN", "PRIVATE_KEY", "API_KEY", "CREDENTIAL")
 _SECRET_NAME = re.compile("|".join(SECRET_WORDS))
+# Values that are obviously not a real secret: dev stand-ins, template markers, repetitions.
+_PLACEHOLDER = re.compile(
+    r"^(?:|changeme|change[-_ ]?me|placeholder|dummy|example|test|testing|dev|local|todo|"
+    r"none|null|fake|secret|password|your[-_ ].*|<.*>|\$\{.*\}|\{\{.*\}\}|(.)\1*|"
+    r"(?:dev|test|local|fake|dummy)[-_].*|.*[-_](?:dev|test|local|placeholder))$",
+    re.IGNORECASE)
+_KV_ID = re.compile(r"^[0-9a-f]{32}$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+# Environments that by their name are not production: a dev-only credential is a warning.
+_DEV_ENV = re.compile(r"^(?:dev|develop|development|local|test|testing|ci|sandbox)(?:[-_].*)?$")
+
+
+def _dev_only(path: KeyPath) -> bool:
+    """A var declared in a development environment's own section (worker env or
+    [environments.<env>]), so no production script gets it from there."""
+    return (len(path) >= 3 and path[-2] == "vars" and isinstance(path[-3], str)
+            and _DEV_ENV.match(path[-3]) is not None
+            and (path[:1] == ("environments",) or "env" in path))
+
+
+def placeholder(value: object) -> bool:
+    return isinstance(value, str) and _PLACEHOLDER.match(value) is not None
 
 
 def vars_and_secrets(project: Project) -> Iterator[Issue]:
@@ -27,9 +51,18 @@ def vars_and_secrets(project: Project) -> Iterator[Issue]:
                                 f"of worker {worker.name!r}")
                 elif _SECRET_NAME.search(var.name.upper()) and var.value not in ("", None):
                     reported.add(var.path)
-                    yield Issue("CG210", var.path, f"var {var.name!r} looks like a secret but "
-                                "holds a literal value; list it under `secrets` and set it with "
-                                "`wrangler secret put`")
+                    if placeholder(var.value):
+                        yield Issue("CG256", var.path, f"var {var.name!r} looks like a secret "
+                                    f"and holds the placeholder {var.value!r}; set the real "
+                                    "value with `wrangler secret put` where it matters")
+                    elif _dev_only(var.path):
+                        yield Issue("CG256", var.path, f"var {var.name!r} looks like a secret; "
+                                    f"it is set for the development environment "
+                                    f"{var.path[-3]!r} only, so a dev value is fine there")
+                    else:
+                        yield Issue("CG210", var.path, f"var {var.name!r} looks like a secret "
+                                    "but holds a literal value; list it under `secrets` and set "
+                                    "it with `wrangler secret put`")
 
 
 def crons(project: Project) -> Iterator[Issue]:
@@ -44,4 +77,23 @@ def crons(project: Project) -> Iterator[Issue]:
                     yield Issue("CG211", path, f"cron {shown!r}: {problem}")
 
 
-RULES = (vars_and_secrets, crons)
+def placeholder_ids(project: Project) -> Iterator[Issue]:
+    reported: set[KeyPath] = set()
+    for worker in project.workers:
+        for config in worker.configs:
+            ids = [("kv", "KV", k.resource, k.path, key, value, _KV_ID, "32 hex digits")
+                   for k in config.kv_namespaces
+                   for key, value in (("id", k.id), ("preview_id", k.preview_id))]
+            ids += [("d1", "D1", d.resource, d.path, "database_id", d.database_id, _UUID,
+                     "a uuid") for d in config.d1_databases]
+            for kind, what, resource, path, key, value, shape, expected in ids:
+                if value is None or shape.match(value):
+                    continue
+                where = ("resources", kind, resource, key) if resource else path + (key,)
+                if where not in reported:
+                    reported.add(where)
+                    yield Issue("CG255", where, f"{what} {key} {value!r} is not {expected}: "
+                                "a placeholder or local id, which a deploy rejects")
+
+
+RULES = (vars_and_secrets, crons, placeholder_ids)
