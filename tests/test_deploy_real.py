@@ -29,7 +29,13 @@ import pytest
 import test_wrangler_real as real
 import wrangler_tool as wt
 from click.testing import CliRunner
-from expected_bindings import expected_rows, expected_tail_consumers, multiset_diff
+from expected_bindings import (
+    any_values,
+    copied_rows,
+    expected_rows,
+    expected_tail_consumers,
+    multiset_diff,
+)
 
 from confgen.cli import main
 from confgen.deploy import PRIVATE_FILE
@@ -79,11 +85,18 @@ def check_run(scenario: str, env: str | None, step: Step, run: wt.DryRun,
     worker = real.project_of(scenario).worker(step.worker)
     assert worker is not None
     allowed = real.NO_TARGET_ENV_WARNING if env is None and worker.envs else None
-    assert all(allowed and w.startswith(allowed) for w in run.warnings), context
-    config = worker.top if env is None else next(c for c in worker.envs if c.env == env)
+    warnings = run.warnings
+    if env is not None and real.removes(real.Combo(scenario, step.worker, env)):
+        # What the manifest removes in this environment (`unset`), wrangler notes.
+        warnings = [w for w in warnings if not any(m in w for m in real.NOT_INHERITED_MARKERS)
+                    and "exist at the top level, but not on" not in w]
+    assert all(allowed and w.startswith(allowed) for w in warnings), context
+    # A worker with no env sections (`environments = []`) is one script: its top level.
+    config = next((c for c in worker.envs if c.env == env), worker.top)
     expected = expected_rows(config) + Counter(
-        (n, "Environment Variable", HIDDEN) for n in step.secrets)
-    printed = Counter((b.name, b.kind, b.value) for b in run.bindings)
+        (n, "Environment Variable", HIDDEN) for n in step.secrets) + Counter(
+        copied_rows(config, lambda key: worker.effective(config, key)))
+    printed = any_values(Counter((b.name, b.kind, b.value) for b in run.bindings), expected)
     assert not multiset_diff(expected, printed), f"{multiset_diff(expected, printed)}\n{context}"
     assert not multiset_diff(expected_tail_consumers(config), Counter(run.tail_consumers)), \
         context
