@@ -167,24 +167,19 @@ class Tree:
         finally:
             os.close(folder)
 
-    def check(self, rel: str) -> None:
-        """Refused unless `rel` can be confgen's: inside the root and, where it exists, a
-        regular file that is not a link."""
-        self.read(rel, hash_only=True)
-
     # -- reading -------------------------------------------------------------------------
 
-    def read(self, rel: str, hash_only: bool = False) -> bytes | None:
+    def read(self, rel: str) -> bytes | None:
         """The bytes of a regular file at `rel`, or None when there is none."""
         folder = self._open_folder(rel, create=False)
         if folder is None:
             return None
         try:
-            return self._read_at(folder, rel, hash_only)
+            return self._read_at(folder, rel)
         finally:
             os.close(folder)
 
-    def _read_at(self, folder: int, rel: str, hash_only: bool = False) -> bytes | None:
+    def _read_at(self, folder: int, rel: str) -> bytes | None:
         name = rel.rpartition("/")[2]
         try:
             fd = os.open(name, _READ_FLAGS, dir_fd=folder)
@@ -201,8 +196,6 @@ class Tree:
                 raise Refused(rel, _kind(info.st_mode) + "; confgen only writes regular files")
             if info.st_size > MAX_READ:
                 raise Refused(rel, f"is {info.st_size} bytes, more than confgen ever writes")
-            if hash_only:
-                return b""
             chunks, total = [], 0
             while chunk := os.read(fd, 1 << 20):
                 chunks.append(chunk)

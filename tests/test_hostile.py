@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from tree_snapshot import snapshot
 
 from confgen import fs
 from confgen.generate import check, generate
@@ -51,21 +52,6 @@ def repo(tmp_path: Path) -> Path:
     (outside / "home/.bashrc").write_text("export PS1='$ '\n")
     return root
 
-
-def snapshot(folder: Path) -> dict[str, bytes | str]:
-    """Every entry under folder: file bytes, or what a link points at, or 'dir'."""
-    out: dict[str, bytes | str] = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in dirnames + filenames:
-            path = Path(dirpath) / name
-            rel = str(path.relative_to(folder))
-            if path.is_symlink():
-                out[rel] = "-> " + os.readlink(path)
-            elif path.is_dir():
-                out[rel] = "dir"
-            else:
-                out[rel] = path.read_bytes()
-    return out
 
 
 def sha(data: bytes) -> str:

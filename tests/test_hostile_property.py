@@ -17,6 +17,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from tree_snapshot import snapshot
 
 from confgen.generate import check, generate
 from confgen.render import generated_by_confgen
@@ -48,22 +49,6 @@ LOCK_PATHS = SPOTS + ["/abs/outside/victim.txt", "../outside/victim.txt", "proje
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
-
-def snapshot(folder: Path) -> dict[str, bytes | str]:
-    out: dict[str, bytes | str] = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in dirnames + filenames:
-            path = Path(dirpath) / name
-            rel = str(path.relative_to(folder))
-            if path.is_symlink():
-                out[rel] = "-> " + os.readlink(path)
-            elif path.is_fifo():
-                out[rel] = "fifo"
-            elif path.is_dir():
-                out[rel] = "dir"
-            else:
-                out[rel] = path.read_bytes()
-    return out
 
 
 def place(root: Path, outside: Path, rel: str, kind: str) -> None:
