@@ -187,9 +187,10 @@ _ALL = (
     _e("CG505", "import-difference", "`confgen import`: in this environment, the file the "
        "manifest generates means something else than the original for this key (compared as "
        "wrangler reads both)."),
-    _e("CG506", "import-environment-set", "`confgen import`: the worker lacks environments "
-       "that other files have; the manifest gives every worker every environment, so its "
-       "generated file gains those sections."),
+    _w("CG507", "import-kept-despite-rule", "`confgen import`: an original breaks one of "
+       "confgen's rules (the code named); import keeps the value as the original has it and "
+       "puts `# confgen: ignore[CODE]` on its manifest line, so nothing changes until you fix "
+       "it."),
     _e("CG601", "binding-unbound", "The code uses a binding (env.NAME) that no environment "
        "of the worker binds; bind it in project.toml or fix the name."),
     _w("CG602", "binding-partly-bound", "The code uses a binding that some environments do not "

@@ -56,7 +56,7 @@ def _prune(draft: Draft) -> None:
     """Drop what leaving keys out emptied: worker-level empty lists and tables (they render
     as nothing), empty resource kinds."""
     for table in draft.data.get("workers", {}).values():
-        for key in [k for k, v in table.items() if v in ([], {}) and k != "env"]:
+        for key in [k for k, v in table.items() if v in ([], {}) and k not in ("env", "environments")]:
             del table[key]
     resources = draft.data.get("resources", {})
     for kind in [k for k, v in resources.items() if not v]:
@@ -123,7 +123,7 @@ def run(folder: Path, force: bool = False) -> Imported:
     draft = _draft(originals, project_name(root), diagnostics)
     _prune(draft)
     fit.factor_defaults(draft)
-    text = emit.manifest_text(draft.data, draft.comments, HEADER)
+    text = emit.manifest_text(draft.data, draft.comments, HEADER, draft.suppressed)
     proof = prove.prove(text, root, originals, draft.workers)
     diagnostics += proof.diagnostics
     by_path = {o.path: o for o in originals}

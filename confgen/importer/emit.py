@@ -13,6 +13,7 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Array, InlineTable, Item, Table
 
+from confgen import sourcemap
 from confgen.compat import tomllib
 from confgen.diagnostics import KeyPath
 
@@ -78,8 +79,21 @@ def _table(data: dict[str, Any], path: KeyPath, comments: dict[KeyPath, list[str
     return table
 
 
+def _suppress(text: str, suppressed: dict[KeyPath, set[str]]) -> str:
+    """`# confgen: ignore[CODE]` at the end of the line validate reports each key at."""
+    positions = sourcemap.build(text)
+    marks: dict[int, set[str]] = {}
+    for path, codes in suppressed.items():
+        line, _ = positions.locate(path)
+        marks.setdefault(line, set()).update(codes)
+    lines = text.split("\n")
+    for line, codes in marks.items():
+        lines[line - 1] += f"  # confgen: ignore[{', '.join(sorted(codes))}]"
+    return "\n".join(lines)
+
+
 def manifest_text(data: dict[str, Any], comments: dict[KeyPath, list[str]],
-                  header: list[str]) -> str:
+                  header: list[str], suppressed: dict[KeyPath, set[str]] | None = None) -> str:
     doc = tomlkit.document()
     for line in header:
         doc.add(tomlkit.comment(line))
@@ -90,6 +104,8 @@ def manifest_text(data: dict[str, Any], comments: dict[KeyPath, list[str]],
     text = tomlkit.dumps(doc).lstrip("\n")
     if not text.startswith("#"):
         text = text.lstrip()
+    if suppressed:
+        text = _suppress(text, suppressed)
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -14,15 +14,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from confgen import resolve, rules, schema
+from confgen import resolve, rules, schema, surface
 from confgen.diagnostics import CODES, Diagnostic, Issue, KeyPath, Severity, format_path
 from confgen.importer.bindings import same
 from confgen.importer.structure import Draft
 
 MAX_ROUNDS = 50
-# Worker keys that may move to [defaults] when every worker has the same value.
-DEFAULTABLE = ("main", "compatibility_date", "compatibility_flags", "workers_dev",
-               "observability")
+# Settings that name a worker's own things: never moved to [defaults].
+_OWN = frozenset({"name", "routes", "route", "triggers", "migrations", "account_id"})
 
 
 def errors(data: dict[str, Any]) -> list[Issue]:
@@ -52,7 +51,7 @@ def _target(path: KeyPath) -> KeyPath:
     for n in range(k + 1, len(path)):
         if isinstance(path[n], int):
             return path[:n + 1]
-    if path[k] in ("vars", "wrangler", "queues", "triggers"):
+    if path[k] in ("vars", "wrangler", "queues", "triggers", "unset"):
         return path[:k + 2]
     return path[:k + 1]
 
@@ -61,8 +60,18 @@ def _order(path: KeyPath) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in path)
 
 
-def _remove(data: dict[str, Any], origins: dict[KeyPath, tuple[str, KeyPath]],
-            target: KeyPath) -> bool:
+def _shift(paths: dict[KeyPath, Any], prefix: KeyPath, last: int) -> None:
+    """Renumber the paths below list element `prefix[last]`, which was removed."""
+    n = len(prefix)
+    moved = {}
+    for path in list(paths):
+        index = path[n] if len(path) > n else None
+        if path[:n] == prefix and isinstance(index, int) and index > last:
+            moved[path[:n] + (index - 1,) + path[n + 1:]] = paths.pop(path)
+    paths.update(moved)
+
+
+def _remove(data: dict[str, Any], draft: Draft, target: KeyPath) -> bool:
     node: Any = data
     for part in target[:-1]:
         try:
@@ -72,13 +81,8 @@ def _remove(data: dict[str, Any], origins: dict[KeyPath, tuple[str, KeyPath]],
     last = target[-1]
     if isinstance(node, list) and isinstance(last, int) and last < len(node):
         del node[last]
-        prefix, n = target[:-1], len(target) - 1
-        moved = {}
-        for path in list(origins):
-            index = path[n] if len(path) > n else None
-            if path[:n] == prefix and isinstance(index, int) and index > last:
-                moved[path[:n] + (index - 1,) + path[n + 1:]] = origins.pop(path)
-        origins.update(moved)
+        _shift(draft.origins, target[:-1], last)
+        _shift(draft.suppressed, target[:-1], last)
         return True
     if isinstance(node, dict) and last in node:
         del node[last]
@@ -107,13 +111,21 @@ def _nulls(value: Any, path: KeyPath) -> list[KeyPath]:
     return []
 
 
-def _left_out(draft: Draft, target: KeyPath, reason: str) -> Diagnostic:
+def _left_out(draft: Draft, target: KeyPath, reason: str, code: str = "CG504",
+              end: str = "; left out") -> Diagnostic:
     origin = _origin(draft, target)
     file, key = origin if origin else ("project.toml", ())
     original = next((o for o in draft.workers.values() if o.path == file), None)
     line = original.line(key) if original else 1
     shown = format_path(key) + ": " if key else ""
-    return Diagnostic(file, line, 1, "CG504", f"{shown}{reason}; left out")
+    return Diagnostic(file, line, 1, code, f"{shown}{reason}{end}")
+
+
+def suppressible(issue: Issue) -> bool:
+    """A rule's verdict on a value the original has (not a load or schema problem, which
+    selection never switches off): kept, with an ignore comment on its manifest line."""
+    return issue.code[:3] not in ("CG0", "CG1", "CG4") and bool(issue.path) \
+        and issue.path[0] in ("workers", "resources", "dispatch_namespaces")
 
 
 def fit(draft: Draft) -> list[Diagnostic]:
@@ -121,59 +133,64 @@ def fit(draft: Draft) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for target in sorted(_nulls(draft.data, ()), key=_order, reverse=True):
         found.append(_left_out(draft, target, "null, which TOML (the manifest) cannot hold"))
-        _remove(draft.data, draft.origins, target)
+        _remove(draft.data, draft, target)
     for _ in range(MAX_ROUNDS):
-        problems = errors(draft.data)
+        problems = [i for i in errors(draft.data)
+                    if i.code not in draft.suppressed.get(i.path, ())]
         if not problems:
             return found
         targets: dict[KeyPath, Issue] = {}
+        kept_any = False
         for issue in problems:
+            if suppressible(issue):
+                draft.suppressed.setdefault(issue.path, set()).add(issue.code)
+                found.append(_left_out(draft, issue.path, f"kept as the original has it, "
+                                       f"with `# confgen: ignore[{issue.code}]` on its manifest "
+                                       f"line ({issue.code}: {issue.message})", "CG507", ""))
+                kept_any = True
+                continue
             target = _target(issue.path)
             targets.setdefault(target, issue)
         kept = [t for t in targets if not any(o != t and t[:len(o)] == o for o in targets)]
-        progressed = False
+        progressed = kept_any
         for target in sorted(kept, key=_order, reverse=True):
             issue = targets[target]
             found.append(_left_out(draft, target, "the manifest format rejects it "
                                    f"({issue.code}: {issue.message})"))
-            if _remove(draft.data, draft.origins, target):
+            if _remove(draft.data, draft, target):
                 progressed = True
         if not progressed:
             break
-    for issue in errors(draft.data):
+    for issue in [i for i in errors(draft.data) if i.code not in draft.suppressed.get(i.path, ())]:
         found.append(Diagnostic("project.toml", 1, 1, "CG504", f"{format_path(issue.path)}: "
                                 f"{issue.code}: {issue.message} (import could not leave it out)"))
     return found
 
 
+def defaultable(key: str) -> bool:
+    """A setting every worker may share: a key wrangler inherits (or allows at the top level
+    only), but not what names a worker's own things (routes, crons, migrations, account)."""
+    entry = surface.keys().get(key)
+    return entry is not None and entry.get("inherited") is not False \
+        and not entry.get("binding") and key not in _OWN
+
+
 def factor_defaults(draft: Draft) -> None:
-    """Move worker values that every worker (two or more) sets identically to [defaults]."""
+    """Move settings that every worker (two or more) sets identically to [defaults]."""
     workers: dict[str, dict[str, Any]] = draft.data.get("workers", {})
     if len(workers) < 2:
         return
     tables = list(workers.values())
-    defaults: dict[str, Any] = {}
-    for key in DEFAULTABLE:
-        if all(key in t and same(t[key], tables[0][key]) for t in tables):
-            defaults[key] = copy.deepcopy(tables[0][key])
-    passthrough = [t.get("wrangler", {}) for t in tables]
-    shared = {k: v for k, v in passthrough[0].items()
-              if all(k in p and same(p[k], v) for p in passthrough[1:])}
-    if shared:
-        defaults["wrangler"] = copy.deepcopy(shared)
+    marked = {(p[1], p[2]) for p in draft.suppressed if len(p) > 2 and p[0] == "workers"}
+    defaults = {key: copy.deepcopy(value) for key, value in tables[0].items()
+                if defaultable(key) and all(key in t and same(t[key], value) for t in tables)
+                and not any(k == key for _, k in marked)}
     if not defaults:
         return
     for name, table in workers.items():
         for key in defaults:
-            if key == "wrangler":
-                for sub in shared:
-                    del table["wrangler"][sub]
-                    draft.origins.pop(("workers", name, "wrangler", sub), None)
-                if not table["wrangler"]:
-                    del table["wrangler"]
-            else:
-                del table[key]
-                draft.origins.pop(("workers", name, key), None)
+            del table[key]
+            draft.origins.pop(("workers", name, key), None)
     draft.data["defaults"] = defaults
     ordered: dict[str, Any] = {k: draft.data[k] for k in ("project", "defaults")
                                if k in draft.data}

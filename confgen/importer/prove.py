@@ -18,7 +18,8 @@ from confgen.importer.bindings import same
 from confgen.importer.meaning import environments, meaning
 from confgen.importer.parse import Original
 from confgen.render import RenderError, render_all
-from confgen.validate import validate_text
+from confgen.selection import EVERYTHING
+from confgen.validate import select, validate_text
 
 EQUAL, DIFFERS, EXTRA, NOT_IMPORTED = "equal", "differs", "extra", "not imported"
 
@@ -65,7 +66,7 @@ def _differences(original: Original, env: str | None, mine: dict[str, Any],
 
 def prove(text: str, root: Path, originals: list[Original],
           workers: dict[str, Original]) -> Proof:
-    result = validate_text(text.encode(), "project.toml", root)
+    result = select(validate_text(text.encode(), "project.toml", root), EVERYTHING)
     found = [d for d in result.diagnostics if d.severity is Severity.WARNING]
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     outputs = {}

@@ -1,11 +1,14 @@
 """Import stage 3: wrangler files -> manifest data, with where each manifest key came from.
 
-One worker per file, named by the file's top-level `name`. Every worker keeps its folder,
-file name and format. The environments are the union of every file's `env` sections. Each
-key is written once on the worker (its top-level value) and again in an environment only
-where that environment means something else, following wrangler's inheritance
-(`meaning.inherited`). Whatever the format cannot say is a CG504 naming the original key;
-a worker that lacks some environment is a CG506 (the format gives every worker every one).
+One worker per file, named by the file's top-level `name`, keeping its folder, file name and
+format. A worker's keys are its file's top level, every wrangler key written natively; it
+takes part in the environments its file has (`environments`, left out when that is every
+one). An `env.<env>` section says only what the manifest's layering would not give: a key
+whose value differs from the worker's (for a table, only the sub-keys that differ), and
+`unset` for what wrangler does not carry into that environment (a key it does not inherit
+that the environment lacks, a var or table sub-key the environment's own table lacks).
+Inheritance is wrangler's own (`confgen.surface`). Whatever the format cannot say is a CG504
+naming the original key.
 """
 
 from __future__ import annotations
@@ -16,23 +19,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from confgen import surface
 from confgen.diagnostics import Diagnostic, KeyPath, format_path
-from confgen.importer.bindings import RESOURCE_KINDS, Bindings, Ctx, Worker, same
-from confgen.importer.meaning import IGNORED, environments, inherited
+from confgen.importer.bindings import Bindings, Ctx, Worker, same
+from confgen.importer.meaning import IGNORED, environments
 from confgen.importer.parse import Original
-from confgen.model import MODELLED_KEYS, NAMESPACE
+from confgen.model import NAMESPACE
 from confgen.schema import schema
 
-# Modelled keys wrangler inherits into environments: written on the worker, and in an
-# environment only where it differs.
-SETTINGS = ("main", "compatibility_date", "compatibility_flags", "workers_dev",
-            "observability", "routes", "triggers")
-BINDING_LISTS = ("services", "kv_namespaces", "d1_databases", "r2_buckets", "queues",
-                 "dispatch_namespaces", "tail_consumers")
+_UNSET_NAME = re.compile(r"^[A-Za-z0-9_-]+\Z")
 
 
 def _pattern(definition: str) -> re.Pattern[str]:
     return re.compile(schema()["$defs"][definition]["pattern"])
+
+
+def inherited(key: str) -> bool:
+    """wrangler copies the top level's value into an environment that does not set it."""
+    entry = surface.keys().get(key)
+    return entry is None or entry.get("inherited") is not False
 
 
 @dataclass
@@ -42,7 +47,8 @@ class Draft:
     origins: dict[KeyPath, tuple[str, KeyPath]] = field(default_factory=dict)
     comments: dict[KeyPath, list[str]] = field(default_factory=dict)  # above a table
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    missing_envs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # manifest key -> rule codes its line switches off (`# confgen: ignore[...]`)
+    suppressed: dict[KeyPath, set[str]] = field(default_factory=dict)
 
 
 class _Structurer:
@@ -62,7 +68,7 @@ class _Structurer:
 
     def choose_workers(self) -> dict[str, Original]:
         chosen: dict[str, Original] = {}
-        name_ok = _pattern("name")
+        name_ok = _pattern("scriptName")
         for o in self.originals:
             name = o.data.get("name")
             if not isinstance(name, str):
@@ -70,8 +76,8 @@ class _Structurer:
                              "by it; not imported")
             elif not name_ok.match(name) or len(name) > 63:
                 self.problem(o, ("name",), "CG504", f"{name!r} cannot be a manifest worker "
-                             "name (lowercase letters, digits and dashes, at most 63); not "
-                             "imported")
+                             "name (wrangler's script names: lowercase letters, digits, `-` "
+                             "and `_`, at most 63); not imported")
             elif name in chosen:
                 self.problem(o, ("name",), "CG503", f"worker {name!r} is also configured by "
                              f"{chosen[name].path}; only that file is imported")
@@ -93,131 +99,74 @@ class _Structurer:
 
     # -- one worker -----------------------------------------------------------------------
 
-    def worker(self, b: Bindings, w: Worker, all_envs: tuple[str, ...],
+    def section(self, b: Bindings, w: Worker, ctx: Ctx) -> dict[str, Any]:
+        """A section's keys as the manifest writes them (references, shared resources)."""
+        raw = w.section(ctx)
+        out: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in ("name", "env") or key in IGNORED:
+                continue
+            if key == "secrets" and isinstance(value, dict) and set(value) <= {"required"}:
+                value = value.get("required", [])  # the manifest lists secret names only
+            out[key] = b.value(key, w, ctx, value)
+        return out
+
+    def worker(self, b: Bindings, w: Worker, account: str | None,
                namespaced: bool) -> dict[str, Any]:
         o = w.original
-        top = {k: v for k, v in o.data.items() if k not in ("name", "env") and k not in IGNORED}
-        table: dict[str, Any] = {}
+        table = self.section(b, w, None)
+        if account is not None:
+            table.pop("account_id", None)
         base: KeyPath = ("workers", w.name)
-        for key, value in top.items():
-            if key == "account_id":
-                continue  # decided for the whole project (`account`)
-            if key in MODELLED_KEYS and key not in (*SETTINGS, *BINDING_LISTS, "vars", "secrets"):
-                self.problem(o, (key,), "CG504", f"the manifest format has no {key!r}; left out")
-                continue
-            if key in (*SETTINGS, *BINDING_LISTS, "vars", "secrets"):
-                table[key] = self.value(b, w, None, key, value)
-            else:
-                table.setdefault("wrangler", {})[key] = value
-                self.origins[base + ("wrangler", key)] = (o.path, (key,))
-                continue
+        for key in table:
             self.origins[base + (key,)] = (o.path, (key,))
         for env in w.envs:
-            if env not in all_envs:
-                continue
-            section = self.env_section(b, w, env, top, table, namespaced)
+            section = self.env_section(b, w, env, table, namespaced)
             if section:
                 table.setdefault("env", {})[env] = section
         return table
 
-    def value(self, b: Bindings, w: Worker, ctx: Ctx, key: str, value: Any) -> Any:
-        if key in BINDING_LISTS:
-            return b.entries(key, w, ctx, value)
-        if key == "secrets":
-            if isinstance(value, dict):
-                for sub in value:
-                    if sub != "required":
-                        self.problem(w.original, w.where(ctx, "secrets", sub), "CG504",
-                                     f"the manifest format has no secrets.{sub}; left out")
-                return value.get("required", [])
-            return value
-        if key == "triggers" and isinstance(value, dict):
-            for sub in value:
-                if sub != "crons":
-                    self.problem(w.original, w.where(ctx, "triggers", sub), "CG504",
-                                 f"the manifest format has no triggers.{sub}; left out")
-            return {k: v for k, v in value.items() if k == "crons"}
-        return value
-
     def env_section(self, b: Bindings, w: Worker, env: str, top: dict[str, Any],
-                    table: dict[str, Any], namespaced: bool) -> dict[str, Any]:
+                    namespaced: bool) -> dict[str, Any]:
         o = w.original
-        raw = o.data["env"][env]
-        if not isinstance(raw, dict):
-            return {}
+        raw = w.section(env)
+        mine = self.section(b, w, env)
         out: dict[str, Any] = {}
+        unset: list[str] = []
         where: KeyPath = ("workers", w.name, "env", env)
         name = raw.get("name")
-        if name is not None and name != f"{w.name}-{env}" and not namespaced:
+        if name is not None and not namespaced and name != f"{w.name}-{env}":
             out["name"] = name
             self.origins[where + ("name",)] = (o.path, ("env", env, "name"))
-        elif name is not None and namespaced and name != w.name:
-            self.problem(o, ("env", env, "name"), "CG504", "a namespaced worker keeps its "
-                         "plain name in every environment; left out")
-        for key in sorted((set(top) | set(raw)) - {"name", "env", "account_id", *IGNORED}):
-            if key in MODELLED_KEYS and key not in (*SETTINGS, *BINDING_LISTS, "vars", "secrets"):
-                if key in raw:
-                    self.problem(o, ("env", env, key), "CG504",
-                                 f"the manifest format has no {key!r}; left out")
+        for key in sorted(set(top) | set(mine)):
+            if key not in mine:
+                if not inherited(key):
+                    unset.append(key)  # wrangler does not carry it into this environment
                 continue
-            path = ("env", env, key) if key in raw else (key,)
-            if key == "vars":
-                own = self.env_vars(w, env, top.get("vars"), raw.get("vars"))
-                if own:
-                    out["vars"] = own
-                    self.origins[where + ("vars",)] = (o.path, path)
+            value, below = mine[key], top.get(key)
+            if key in top and same(value, below):
                 continue
-            if key in SETTINGS or key in BINDING_LISTS or key == "secrets":
-                if key not in raw and inherited(key):
-                    continue
-                mine = self.value(b, w, env, key, raw.get(key, [] if key != "queues" else {}))
-                worker_queues = table.get("queues")
-                if key == "queues" and isinstance(mine, dict) \
-                        and isinstance(worker_queues, dict):
-                    # the manifest merges tables into environments, wrangler does not
-                    # inherit queues at all: say [] for every part the worker has
-                    for part in worker_queues:
-                        mine.setdefault(part, [])
-                if not same(mine, table.get(key, [] if key != "queues" else {})):
-                    out[key] = mine
-                    self.origins[where + (key,)] = (o.path, path)
+            self.origins[where + (key,)] = (o.path, ("env", env, key))
+            if isinstance(value, dict) and isinstance(below, dict):
+                # the manifest merges tables one level deep; wrangler replaces them whole
+                diff = {k: v for k, v in value.items() if k not in below
+                        or not same(below[k], v)}
+                gone = [k for k in below if k not in value]
+                for sub in gone:
+                    if _UNSET_NAME.match(sub):
+                        unset.append(f"{key}.{sub}")
+                    else:
+                        self.problem(o, ("env", env, key), "CG504", f"{env!r} lacks "
+                                     f"{key}.{sub}, which the manifest can only remove with "
+                                     "`unset` (letters, digits, `-` and `_`); it stays")
+                if diff or not gone:
+                    out[key] = diff
                 continue
-            self.passthrough(w, env, key, top, raw, out)
+            out[key] = value
+        if unset:
+            out["unset"] = sorted(unset)
+            self.origins[where + ("unset",)] = (o.path, ("env", env))
         return out
-
-    def env_vars(self, w: Worker, env: str, top: Any, own: Any) -> dict[str, Any]:
-        top = top if isinstance(top, dict) else {}
-        own = own if isinstance(own, dict) else {}
-        lacking = [name for name in top if name not in own]
-        if lacking:
-            path = ("env", env, "vars") if own else ("env", env)
-            self.problem(w.original, path, "CG504", f"{env!r} does not set the top level's "
-                         f"var(s) {', '.join(lacking)} (wrangler does not inherit vars), but "
-                         "the manifest merges a worker's vars into every environment")
-        return {k: v for k, v in own.items() if k not in top or not same(top[k], v)}
-
-    def passthrough(self, w: Worker, env: str, key: str, top: dict[str, Any],
-                    raw: dict[str, Any], out: dict[str, Any]) -> None:
-        o = w.original
-        where: KeyPath = ("workers", w.name, "env", env, "wrangler", key)
-        if key in raw:
-            if same(raw[key], top.get(key)):
-                return  # inherited, or written again in every section by the manifest
-            out.setdefault("wrangler", {})[key] = raw[key]
-            self.origins[where] = (o.path, ("env", env, key))
-            return
-        if inherited(key):
-            return  # wrangler inherits it, and so does the manifest
-        empty: Any = [] if isinstance(top[key], list) else {}
-        if not isinstance(top[key], (list, dict)):
-            self.problem(o, (key,), "CG504", f"{env!r} does not set {key!r} and wrangler does "
-                         "not inherit it, but the manifest cannot remove a value of this kind")
-            return
-        out.setdefault("wrangler", {})[key] = empty
-        self.origins[where] = (o.path, ("env", env))
-        self.comments.setdefault(("workers", w.name, "env", env), []).append(
-            f"`{key} = {'[]' if empty == [] else '{}'}`: {env} has no {key} (wrangler does not "
-            "inherit it from the top level)")
 
     # -- the whole project ----------------------------------------------------------------
 
@@ -231,23 +180,13 @@ class _Structurer:
             return None
         return {e: hints[e] for e in envs}
 
-    def account(self, chosen: dict[str, Original]) -> str | None:
+    @staticmethod
+    def account(chosen: dict[str, Original]) -> str | None:
+        """[project].account_id, when every file's top level names the same account."""
         ids = [o.data.get("account_id") for o in chosen.values()]
-        env_ids = [(o, e, s.get("account_id")) for o in chosen.values()
-                   for e, s in (o.data.get("env") or {}).items()
-                   if isinstance(s, dict) and "account_id" in s]
-        common = ids[0] if ids and isinstance(ids[0], str) \
-            and all(same(i, ids[0]) for i in ids) else None
-        for o in chosen.values():
-            if "account_id" in o.data and common is None:
-                self.problem(o, ("account_id",), "CG504", "account_id differs between files "
-                             "(or some have none); the manifest has one [project].account_id")
-        for o, env, value in env_ids:
-            if value != common:
-                self.problem(o, ("env", env, "account_id"), "CG504", "an environment's own "
-                             "account_id cannot be expressed (the manifest has one "
-                             "[project].account_id); left out")
-        return common if isinstance(common, str) else None
+        if ids and isinstance(ids[0], str) and all(same(i, ids[0]) for i in ids):
+            return ids[0]
+        return None
 
     def run(self) -> Draft:
         chosen = self.choose_workers()
@@ -257,18 +196,19 @@ class _Structurer:
         workers: dict[str, Worker] = {}
         for name, o in chosen.items():
             envs = tuple(e for e in environments(o.data) if e in all_envs)
-            ns = self.namespaced(o, tuple(all_envs)) if set(envs) == set(all_envs) else None
-            deploy[name] = ns is not None
+            ns = self.namespaced(o, envs) if envs else None
             for env, namespace in (ns or {}).items():
                 if namespaces.setdefault(env, namespace) != namespace:
-                    self.problem(o, ("env", env), "CG504", f"deployed into namespace "
-                                 f"{namespace!r}, another worker into {namespaces[env]!r}; "
-                                 "the manifest has one namespace per environment")
+                    ns = None  # the manifest has one namespace per environment
+            deploy[name] = ns is not None
             scripts: dict[Ctx, str] = {None: name}
             for env in all_envs:
-                own = o.data.get("env", {}).get(env, {}) if env in envs else {}
-                explicit = own.get("name") if isinstance(own, dict) else None
-                scripts[env] = name if deploy[name] else (explicit or f"{name}-{env}")
+                own = o.data["env"][env] if env in envs else {}
+                explicit = own.get("name")
+                if deploy[name] or not envs:
+                    scripts[env] = name  # one script answers in every environment
+                elif env in envs:
+                    scripts[env] = explicit if isinstance(explicit, str) else f"{name}-{env}"
             workers[name] = Worker(name, o, envs, scripts)
         b = Bindings(workers, all_envs)
         b.plan()
@@ -284,10 +224,9 @@ class _Structurer:
             data["environments"] = {e: ({"namespace": namespaces[e]} if e in namespaces else {})
                                     for e in all_envs}
         tables: dict[str, Any] = {}
-        missing: dict[str, tuple[str, ...]] = {}
         for name in sorted(workers):
             w = workers[name]
-            table = self.worker(b, w, all_envs, deploy[name])
+            table = self.worker(b, w, account, deploy[name])
             folder = w.original.folder
             head: dict[str, Any] = {}
             if folder != f"workers/{name}":
@@ -296,15 +235,11 @@ class _Structurer:
                 head["format"] = w.original.format
             if deploy[name]:
                 head["deploy"] = NAMESPACE
+            if set(w.envs) != set(all_envs):
+                head["environments"] = list(w.envs)
             tables[name] = {**head, **table}
             self.comments[("workers", name)] = [f"from {w.original.path}",
                                                  *w.original.comments]
-            lacking = tuple(e for e in all_envs if e not in w.envs)
-            if lacking:
-                missing[name] = lacking
-                self.problem(w.original, (), "CG506", "has no section for "
-                             f"{', '.join(lacking)}; the manifest gives every worker every "
-                             "environment, so the generated file will have them")
         if b.external:
             data["project"]["external_services"] = sorted(b.external)
         if b.namespaces:
@@ -315,12 +250,8 @@ class _Structurer:
         self.origins.update(b.origins)
         # a deep copy: leaving keys out of the draft must never touch the originals' data
         return Draft(copy.deepcopy(data), chosen, self.origins, self.comments,
-                     self.diagnostics + b.diagnostics, missing)
+                     self.diagnostics + b.diagnostics)
 
 
 def structure(originals: list[Original], project_name: str) -> Draft:
     return _Structurer(originals, project_name).run()
-
-
-def resource_keys() -> tuple[str, ...]:
-    return tuple(RESOURCE_KINDS)
