@@ -58,9 +58,12 @@ def _relativize(value: Any, folder: str) -> Any:
         return {k: _relativize(v, folder) for k, v in value.items()}
     if isinstance(value, list):
         return [_relativize(v, folder) for v in value]
-    if isinstance(value, str) and (value == folder or value.startswith(folder + os.sep)):
-        rel = os.path.relpath(value, folder)
-        return Path(rel).as_posix()
+    if isinstance(value, str) and os.path.isabs(value):
+        # wrangler resolves paths against the file's folder; a path up to two folders
+        # above it (`../Dockerfile`) is written back relative, like one below it
+        near = [folder, os.path.dirname(folder), os.path.dirname(os.path.dirname(folder))]
+        if any(value == f or value.startswith(f + os.sep) for f in near if len(f) > 1):
+            return Path(os.path.relpath(value, folder)).as_posix()
     return value
 
 

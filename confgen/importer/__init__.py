@@ -55,8 +55,10 @@ def project_name(folder: Path) -> str:
 def _prune(draft: Draft) -> None:
     """Drop what leaving keys out emptied: worker-level empty lists and tables (they render
     as nothing), empty resource kinds."""
-    for table in draft.data.get("workers", {}).values():
-        for key in [k for k, v in table.items() if v in ([], {}) and k not in ("env", "environments")]:
+    for name, table in draft.data.get("workers", {}).items():
+        original = draft.workers[name].data if name in draft.workers else {}
+        for key in [k for k, v in table.items() if v in ([], {})
+                    and k not in ("env", "environments") and original.get(k) != v]:
             del table[key]
     resources = draft.data.get("resources", {})
     for kind in [k for k, v in resources.items() if not v]:

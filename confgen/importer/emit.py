@@ -58,6 +58,8 @@ def _fits_inline(value: Any) -> bool:
 
 def _is_super(key: str, path: KeyPath, value: dict[str, Any]) -> bool:
     """A table whose entries are all tables (`[workers.a]`, `[resources.kv.x]`...)."""
+    if key == "env" and path[:1] == ("resources",):
+        return False  # a resource's per-environment values: one inline table per line
     return bool(value) and (key in SUPER_TABLES or path == ("resources",))
 
 
