@@ -362,8 +362,8 @@ vars = { A = "1" }
     assert w["route"] == "w.example.com/*"
     assert w["env"]["dev"]["unset"] == ["containers", "d1_databases", "vars.B"]
     # a key wrangler's schema does not have is left out, and what that changes is located
-    assert "unknown key 'instances'" in found[("CG504", 17)]
-    assert "top level: containers differs" in found[("CG505", 17)]
+    assert "unknown key 'instances'" in found[("CG504", 19)]
+    assert "top level: containers differs" in found[("CG505", 16)]
     assert {p.env: p.state for p in done.pairs} == {None: DIFFERS, "dev": EQUAL}
     assert done.adopted == ()
     assert validate_file(tmp_path / "project.toml").errors == 0

@@ -112,11 +112,15 @@ def _nulls(value: Any, path: KeyPath) -> list[KeyPath]:
 
 
 def _left_out(draft: Draft, target: KeyPath, reason: str, code: str = "CG504",
-              end: str = "; left out") -> Diagnostic:
+              end: str = "; left out", at: KeyPath | None = None) -> Diagnostic:
+    """At the original key `at` (the offending one; default `target`) names, if known."""
     origin = _origin(draft, target)
     file, key = origin if origin else ("project.toml", ())
     original = next((o for o in draft.workers.values() if o.path == file), None)
     line = original.line(key) if original else 1
+    exact = _origin(draft, at) if at is not None else None
+    if original is not None and exact is not None and exact[0] == file:
+        line = original.line(exact[1])
     shown = format_path(key) + ": " if key else ""
     return Diagnostic(file, line, 1, code, f"{shown}{reason}{end}")
 
@@ -156,7 +160,7 @@ def fit(draft: Draft) -> list[Diagnostic]:
         for target in sorted(kept, key=_order, reverse=True):
             issue = targets[target]
             found.append(_left_out(draft, target, "the manifest format rejects it "
-                                   f"({issue.code}: {issue.message})"))
+                                   f"({issue.code}: {issue.message})", at=issue.path))
             if _remove(draft.data, draft, target):
                 progressed = True
         if not progressed:
