@@ -18,7 +18,7 @@ from confgen import importer
 from confgen.cli import main
 from confgen.compat import tomllib
 from confgen.generate import generate
-from confgen.importer.prove import DIFFERS, EQUAL, EXTRA
+from confgen.importer.prove import DIFFERS, EQUAL
 from confgen.validate import validate_file
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -209,6 +209,10 @@ def test_the_manifest_is_commented_and_keeps_top_level_toml_comments(fleet: Path
     api = text.index("[workers.api]")
     assert text[api:].startswith("[workers.api]\n# from apps/api/wrangler.toml\n"
                                  "# The public API.\n# Deployed by CI on every merge.\n")
+    # a JSONC file's comments above its first key too
+    auth = text.index("[workers.auth]")
+    assert text[auth:].startswith("[workers.auth]\n# from apps/auth/wrangler.jsonc\n"
+                                  "# sessions live in the same KV namespace as api's OAUTH\n")
 
 
 def test_shared_resource_bound_under_two_names_is_a_warning(fleet: Path) -> None:

@@ -202,10 +202,10 @@ class Bindings:
                      min(names) if names else kind)
         rid = slug(str(label), table)
         table[rid] = decl
-        (_, first, slot_name), _ = group.slots[0]
+        (_, first, _), _ = group.slots[0]
         w = self.workers[first]
-        self.origins[("resources", kind, rid)] = (w.original.path, w.where(
-            ctxs[0], key) if ctxs[0] is None or ctxs[0] in w.envs else (key,))
+        at = ctxs[0] if ctxs[0] is None or ctxs[0] in w.envs else None
+        self.origins[("resources", kind, rid)] = (w.original.path, w.where(at, key))
         for slot, _ in group.slots:
             self._shared[slot] = (rid, canonical)
 

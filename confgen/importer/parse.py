@@ -31,7 +31,8 @@ class Original:
     raw: bytes
     data: dict[str, Any]
     positions: dict[KeyPath, int] = field(repr=False)
-    comments: tuple[str, ...] = ()  # TOML comment lines before the first table
+    # comment lines before the first table (TOML) or the first key (JSON with comments)
+    comments: tuple[str, ...] = ()
     namespaces: tuple[tuple[str, str], ...] = ()  # (env, namespace) named in deploy comments
 
     @property
@@ -176,6 +177,30 @@ def _toml_comments(text: str) -> tuple[str, ...]:
     return tuple(c for c in out if not _GENERATED.match(c))
 
 
+def _jsonc_comments(text: str) -> tuple[str, ...]:
+    """JSONC comments before the first key (above or just inside the opening brace)."""
+    out: list[str] = []
+    i, n, brace = 0, len(text), False
+    while i < n:
+        if text[i].isspace():
+            i += 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            out.append(text[i + 2:end].strip())
+            i = end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            end = n if end < 0 else end
+            out += [line.strip().lstrip("*").strip() for line in text[i + 2:end].splitlines()]
+            i = end + 2
+        elif text[i] == "{" and not brace:
+            brace, i = True, i + 1
+        else:
+            break
+    return tuple(c for c in out if c and not _GENERATED.match(c))
+
+
 def _namespaces(comments: list[str]) -> tuple[tuple[str, str], ...]:
     found: dict[str, str] = {}
     for comment in comments:
@@ -250,4 +275,5 @@ def _read(root: Path, rel: str) -> Original | Diagnostic:
         return _syntax_error(rel, "the file is not a JSON object", 1, 1)
     scanner = _JsonScanner(text)
     scanner.value(0, ())
-    return Original(rel, fmt, raw, data, scanner.positions, (), _namespaces(scanner.comments))
+    return Original(rel, fmt, raw, data, scanner.positions, _jsonc_comments(text),
+                    _namespaces(scanner.comments))
