@@ -512,3 +512,67 @@ def test_a_linked_wrangler_file_inside_the_folder_is_not_imported(fleet: Path) -
     done = importer.run(fleet)
     assert ("CG501", "apps/wrangler.toml", 1) in codes(done)
     assert generate(fleet / "project.toml").ok
+
+
+def test_durable_object_targets_and_queues_become_references_and_shared_resources(
+        tmp_path: Path) -> None:
+    write(tmp_path / "rooms" / "wrangler.toml", """\
+name = "rooms"
+main = "src/index.ts"
+compatibility_date = "2025-06-01"
+durable_objects = { bindings = [{ name = "ROOM", class_name = "Room" }] }
+migrations = [{ tag = "v1", new_sqlite_classes = ["Room"] }]
+queues = { producers = [{ binding = "JOBS", queue = "jobs" }] }
+[env.staging]
+durable_objects = { bindings = [{ name = "ROOM", class_name = "Room" }] }
+queues = { producers = [{ binding = "JOBS", queue = "jobs-staging" }] }
+""")
+    write(tmp_path / "chat" / "wrangler.toml", """\
+name = "chat"
+main = "src/index.ts"
+compatibility_date = "2025-06-01"
+durable_objects = { bindings = [{ name = "ROOM", class_name = "Room", script_name = "rooms" }] }
+queues = { consumers = [{ queue = "jobs", max_batch_size = 5 }] }
+[env.staging]
+durable_objects = { bindings = [{ name = "ROOM", class_name = "Room", script_name = "rooms-staging" }] }
+queues = { consumers = [{ queue = "jobs-staging", max_batch_size = 5 }] }
+""")
+    done = importer.run(tmp_path)
+    assert done.ok, done.diagnostics
+    assert {p.state for p in done.pairs} == {EQUAL} and len(done.adopted) == 2
+    data = tomllib.loads((tmp_path / "project.toml").read_text())
+    # one queue, its producer and its consumer worker both bound to the declaration
+    assert data["resources"]["queues"] == {"jobs": {
+        "queue": "jobs", "binding": "JOBS", "env": {"staging": {"queue": "jobs-staging"}}}}
+    chat = data["workers"]["chat"]
+    assert chat["queues"] == {"consumers": [{"resource": "jobs", "max_batch_size": 5}]}
+    assert data["workers"]["rooms"]["queues"] == {"producers": [{"resource": "jobs"}]}
+    # `rooms` at the top level and `rooms-staging` in staging: one reference to the worker
+    assert chat["durable_objects"]["bindings"][0]["script_name"] == "rooms"
+    assert "env" not in chat  # the staging section would say nothing the worker does not
+
+
+def test_a_target_naming_another_environments_script_stays_as_written(tmp_path: Path) -> None:
+    write(tmp_path / "api" / "wrangler.toml", 'name = "api"\nmain = "i.js"\n'
+          'compatibility_date = "2025-06-01"\n[env.staging]\n[env.production]\n')
+    write(tmp_path / "web" / "wrangler.toml", """\
+name = "web"
+main = "i.js"
+compatibility_date = "2025-06-01"
+services = [{ binding = "API", service = "api" }]
+[env.staging]
+services = [{ binding = "API", service = "api-production" }]
+[env.production]
+durable_objects = { bindings = [{ name = "R", class_name = "R", script_name = "api" }] }
+""")
+    done = importer.run(tmp_path)
+    found = {(d.code, d.file, d.line): d.message for d in done.diagnostics}
+    # staging calls production's script: not a reference, an external service as written
+    web = tomllib.loads((tmp_path / "project.toml").read_text())["workers"]["web"]
+    assert web["env"]["staging"]["services"] == [{"binding": "API", "service": "api-production"}]
+    # production names api's top-level script: a reference would mean `api-production`
+    assert "a manifest reference means 'api-production'" in \
+        found[("CG504", "web/wrangler.toml", 8)]
+    assert ("CG505", "web/wrangler.toml", 8) in found
+    states = {p.env: p.state for p in done.pairs if p.file == "web/wrangler.toml"}
+    assert states == {None: EQUAL, "staging": EQUAL, "production": DIFFERS}
