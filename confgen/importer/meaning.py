@@ -23,12 +23,8 @@ from typing import Any
 
 from confgen.model import NOT_INHERITED
 
-# The keys confgen models itself that wrangler does not inherit either.
-MODELLED_NOT_INHERITED = frozenset({
-    "vars", "secrets", "services", "kv_namespaces", "d1_databases", "r2_buckets", "queues",
-    "dispatch_namespaces", "tail_consumers",
-})
-NOT_INHERITED_KEYS = NOT_INHERITED | MODELLED_NOT_INHERITED
+# wrangler's own classification (schemas/wrangler-keys.json, from its schema)
+NOT_INHERITED_KEYS = NOT_INHERITED
 IGNORED = frozenset({"$schema"})
 DEFAULTS_FILE = Path(__file__).resolve().parent / "wrangler_defaults.json"
 

@@ -19,10 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from confgen import surface
 from confgen.diagnostics import Diagnostic, KeyPath, format_path
 from confgen.importer.bindings import Bindings, Ctx, Worker, same
-from confgen.importer.meaning import IGNORED, environments
+from confgen.importer.meaning import IGNORED, environments, inherited
 from confgen.importer.parse import Original
 from confgen.model import NAMESPACE
 from confgen.schema import schema
@@ -32,12 +31,6 @@ _UNSET_NAME = re.compile(r"^[A-Za-z0-9_-]+\Z")
 
 def _pattern(definition: str) -> re.Pattern[str]:
     return re.compile(schema()["$defs"][definition]["pattern"])
-
-
-def inherited(key: str) -> bool:
-    """wrangler copies the top level's value into an environment that does not set it."""
-    entry = surface.keys().get(key)
-    return entry is None or entry.get("inherited") is not False
 
 
 @dataclass
