@@ -576,3 +576,38 @@ durable_objects = { bindings = [{ name = "R", class_name = "R", script_name = "a
     assert ("CG505", "web/wrangler.toml", 8) in found
     states = {p.env: p.state for p in done.pairs if p.file == "web/wrangler.toml"}
     assert states == {None: EQUAL, "staging": EQUAL, "production": DIFFERS}
+
+
+def test_values_the_environments_share_are_said_once_on_the_worker(tmp_path: Path) -> None:
+    write(tmp_path / "w" / "wrangler.toml", """\
+name = "w"
+main = "i.js"
+compatibility_date = "2025-06-01"
+vars = { MODE = "dev" }
+
+[env.staging]
+account_id = "0123456789abcdef0123456789abcdef"
+kv_namespaces = [{ binding = "CACHE", id = "cccccccccccccccccccccccccccccccc" }]
+vars = { MODE = "live" }
+
+[env.production]
+account_id = "0123456789abcdef0123456789abcdef"
+kv_namespaces = [{ binding = "CACHE", id = "cccccccccccccccccccccccccccccccc" }]
+vars = { MODE = "live" }
+
+[env.canary]
+account_id = "0123456789abcdef0123456789abcdef"
+vars = { MODE = "live" }
+""")
+    done = importer.run(tmp_path)
+    assert done.ok, done.diagnostics
+    assert {p.state for p in done.pairs} == {EQUAL}
+    w = tomllib.loads((tmp_path / "project.toml").read_text())["workers"]["w"]
+    # what most sections share is the worker's; the top level says its own in `top`
+    assert w["account_id"] == "0123456789abcdef0123456789abcdef"
+    assert w["vars"] == {"MODE": "live"}
+    assert w["top"] == {"vars": {"MODE": "dev"}, "unset": ["account_id"]}
+    # two sections with a KV binding, two without (the top level, canary): it stays where it is
+    assert "kv_namespaces" not in w and "canary" not in w["env"]
+    assert w["env"]["staging"] == w["env"]["production"] == {"kv_namespaces": [
+        {"binding": "CACHE", "id": "c" * 32}]}

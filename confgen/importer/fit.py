@@ -45,7 +45,9 @@ def _target(path: KeyPath) -> KeyPath:
             if isinstance(part, int):
                 return path[:n + 1]
         return path[:3]
-    k = 4 if len(path) >= 4 and path[2] == "env" else 2  # where the section's keys start
+    # where the section's keys start: the worker, its `top` or one `env.<env>`
+    k = 4 if len(path) >= 4 and path[2] == "env" else 3 if len(path) >= 3 and path[2] == "top" \
+        else 2
     if len(path) <= k + 1:
         return path
     for n in range(k + 1, len(path)):

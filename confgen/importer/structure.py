@@ -14,6 +14,7 @@ naming the original key.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +28,13 @@ from confgen.model import NAMESPACE
 from confgen.schema import schema
 
 _UNSET_NAME = re.compile(r"^[A-Za-z0-9_-]+\Z")
+# Keys whose environment value the manifest reads from the environment's own section only
+# (else the top level's): never moved from the top level to the worker.
+_OWN_PRESENCE = frozenset({"name", "routes", "route", "triggers"})
+
+
+def _key_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=repr)
 
 
 def _pattern(definition: str) -> re.Pattern[str]:
@@ -107,58 +115,94 @@ class _Structurer:
     def worker(self, b: Bindings, w: Worker, account: str | None,
                namespaced: bool) -> dict[str, Any]:
         o = w.original
-        table = self.section(b, w, None)
+        top = self.section(b, w, None)
         if account is not None:
-            table.pop("account_id", None)
+            top.pop("account_id", None)
+        envs = {env: self.env_meaning(b, w, env, top) for env in w.envs}
+        table = dict(top)
+        for key, value in self.shared_by_environments(top, envs).items():
+            table[key] = value
         base: KeyPath = ("workers", w.name)
         for key in table:
             self.origins[base + (key,)] = (o.path, (key,))
+        own = self.diff(o, (), base + ("top",), top, table)
         for env in w.envs:
-            section = self.env_section(b, w, env, table, namespaced)
+            section: dict[str, Any] = {}
+            name = w.section(env).get("name")
+            if name is not None and not namespaced and name != f"{w.name}-{env}":
+                section["name"] = name
+                self.origins[base + ("env", env, "name")] = (o.path, ("env", env, "name"))
+            section.update(self.diff(o, ("env", env), base + ("env", env), envs[env], table))
             if section:
                 table.setdefault("env", {})[env] = section
+        if own:
+            table["top"] = own
         return table
 
-    def env_section(self, b: Bindings, w: Worker, env: str, top: dict[str, Any],
-                    namespaced: bool) -> dict[str, Any]:
-        o = w.original
-        raw = w.section(env)
+    def env_meaning(self, b: Bindings, w: Worker, env: str,
+                    top: dict[str, Any]) -> dict[str, Any]:
+        """What an environment has, as the manifest writes it: its own keys, and the top
+        level's for the keys wrangler inherits and it does not set."""
         mine = self.section(b, w, env)
+        return {**{k: v for k, v in top.items() if k not in mine and inherited(k)}, **mine}
+
+    @staticmethod
+    def shared_by_environments(top: dict[str, Any],
+                               envs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """Values that more of the file's sections share than have the top level's: they
+        go on the worker (once), and the top level says its own in `top`."""
+        out: dict[str, Any] = {}
+        keys = {k for m in envs.values() for k in m} - _OWN_PRESENCE
+        for key in sorted(keys):
+            counts = Counter(_key_json(m[key]) for m in envs.values() if key in m)
+            if not counts:
+                continue
+            best, n = counts.most_common(1)[0]
+            mine = _key_json(top[key]) if key in top else None
+            if best == mine or n < 2:
+                continue
+            keeps = 1 + sum(1 for m in envs.values() if key in m and _key_json(m[key]) == mine) \
+                if mine is not None else 1 + sum(1 for m in envs.values() if key not in m)
+            if n > keeps:
+                out[key] = next(m[key] for m in envs.values()
+                                if key in m and _key_json(m[key]) == best)
+        return out
+
+    def diff(self, o: Original, at: KeyPath, where: KeyPath, mine: dict[str, Any],
+             below: dict[str, Any]) -> dict[str, Any]:
+        """A section that makes `below` (the worker's keys) mean `mine`: the keys whose value
+        differs (for a table, only the sub-keys that differ, since the manifest merges tables
+        one level deep and wrangler replaces them whole), and `unset` for what `mine` lacks."""
         out: dict[str, Any] = {}
         unset: list[str] = []
-        where: KeyPath = ("workers", w.name, "env", env)
-        name = raw.get("name")
-        if name is not None and not namespaced and name != f"{w.name}-{env}":
-            out["name"] = name
-            self.origins[where + ("name",)] = (o.path, ("env", env, "name"))
-        for key in sorted(set(top) | set(mine)):
+        for key in sorted(set(below) | set(mine)):
+            if key == "env":
+                continue
             if key not in mine:
-                if not inherited(key):
-                    unset.append(key)  # wrangler does not carry it into this environment
+                unset.append(key)  # wrangler does not carry it here
                 continue
-            value, below = mine[key], top.get(key)
-            if key in top and same(value, below):
+            value, under = mine[key], below.get(key)
+            if key in below and same(value, under):
                 continue
-            self.origins[where + (key,)] = (o.path, ("env", env, key))
-            if isinstance(value, dict) and isinstance(below, dict):
-                # the manifest merges tables one level deep; wrangler replaces them whole
-                diff = {k: v for k, v in value.items() if k not in below
-                        or not same(below[k], v)}
-                gone = [k for k in below if k not in value]
+            self.origins[where + (key,)] = (o.path, at + (key,))
+            if isinstance(value, dict) and isinstance(under, dict):
+                changed = {k: v for k, v in value.items() if k not in under
+                           or not same(under[k], v)}
+                gone = [k for k in under if k not in value]
                 for sub in gone:
                     if _UNSET_NAME.match(sub):
                         unset.append(f"{key}.{sub}")
                     else:
-                        self.problem(o, ("env", env, key), "CG504", f"{env!r} lacks "
-                                     f"{key}.{sub}, which the manifest can only remove with "
-                                     "`unset` (letters, digits, `-` and `_`); it stays")
-                if diff or not gone:
-                    out[key] = diff
+                        self.problem(o, at + (key,), "CG504", f"lacks {key}.{sub}, which the "
+                                     "manifest can only remove with `unset` (letters, "
+                                     "digits, `-` and `_`); it stays")
+                if changed or not gone:
+                    out[key] = changed
                 continue
             out[key] = value
         if unset:
             out["unset"] = sorted(unset)
-            self.origins[where + ("unset",)] = (o.path, ("env", env))
+            self.origins[where + ("unset",)] = (o.path, at)
         return out
 
     # -- the whole project ----------------------------------------------------------------
