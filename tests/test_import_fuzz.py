@@ -19,13 +19,16 @@ from confgen.validate import validate_file
 KEYS = ["name", "main", "compatibility_date", "compatibility_flags", "vars", "routes", "route",
         "services", "kv_namespaces", "d1_databases", "queues", "dispatch_namespaces",
         "tail_consumers", "triggers", "ai", "durable_objects", "account_id", "secrets",
-        "observability", "workers_dev", "$schema", "assets"]
+        "observability", "workers_dev", "$schema", "assets", "hyperdrive", "workflows",
+        "analytics_engine_datasets", "ratelimits", "placement", "containers", "migrations"]
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False),
                     st.text(max_size=8), st.sampled_from(["api", "api-dev", "aaaa" * 8,
                                                           "src/index.ts", "2025-01-01"]))
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=3),
-    st.dictionaries(st.sampled_from(KEYS + ["binding", "id", "service", "pattern", "crons"]),
+    st.dictionaries(st.sampled_from(KEYS + ["binding", "id", "service", "pattern", "crons",
+                                            "script_name", "queue", "producers", "consumers",
+                                            "bindings", "class_name", "dataset"]),
                     inner, max_size=3)), max_leaves=8)
 sections = st.dictionaries(st.sampled_from(KEYS), values, max_size=6)
 configs = st.fixed_dictionaries(
