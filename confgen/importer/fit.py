@@ -161,8 +161,11 @@ def fit(draft: Draft) -> list[Diagnostic]:
         progressed = kept_any
         for target in sorted(kept, key=_order, reverse=True):
             issue = targets[target]
+            whole = len(target) == 2 and target[0] == "workers"
             found.append(_left_out(draft, target, "the manifest format rejects it "
-                                   f"({issue.code}: {issue.message})", at=issue.path))
+                                   f"({issue.code}: {issue.message})",
+                                   end="; the worker is not imported" if whole else "; left out",
+                                   at=issue.path))
             if _remove(draft.data, draft, target):
                 progressed = True
         if not progressed:
