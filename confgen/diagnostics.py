@@ -189,8 +189,8 @@ _ALL = (
        "wrangler reads both)."),
     _w("CG507", "import-kept-despite-rule", "`confgen import`: an original breaks one of "
        "confgen's rules (the code named); import keeps the value as the original has it and "
-       "puts `# confgen: ignore[CODE]` on its manifest line, so nothing changes until you fix "
-       "it."),
+       "puts `# confgen: ignore[CODE]` on its manifest line (for the checks of the workers' "
+       "code, CG6xx, an entry of `[lint] ignore`), so nothing changes until you fix it."),
     _e("CG601", "binding-unbound", "The code uses a binding (env.NAME) that no environment "
        "of the worker binds; bind it in project.toml or fix the name."),
     _w("CG602", "binding-partly-bound", "The code uses a binding that some environments do not "

@@ -2,8 +2,8 @@
 
 One stage per module: discover (find the files) -> parse (read one file) -> structure (the
 manifest's data, bindings in `bindings`) -> fit (leave out what confgen rejects; factor
-[defaults]) -> emit (project.toml text) -> prove (render, and compare with `meaning`, wrangler's
-reading, per worker and environment). `run` chains them and writes project.toml and
+[defaults]) -> emit (project.toml text) -> code (the workers' code checks) -> prove (render,
+and compare with `meaning`, wrangler's reading, per worker and environment). `run` chains them and writes project.toml and
 confgen.lock (only the originals proven equal are recorded there as owned).
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from confgen import fs, lockfile
 from confgen.diagnostics import Diagnostic, Severity
-from confgen.importer import discover, emit, fit, parse, prove
+from confgen.importer import code, discover, emit, fit, parse, prove
 from confgen.importer.structure import Draft, structure
 
 MANIFEST = "project.toml"
@@ -126,6 +126,10 @@ def run(folder: Path, force: bool = False) -> Imported:
     _prune(draft)
     fit.factor_defaults(draft)
     text = emit.manifest_text(draft.data, draft.comments, HEADER, draft.suppressed)
+    in_code = code.source_errors(text, root)
+    if in_code:
+        diagnostics += code.switch_off(draft.data, draft.comments, in_code)
+        text = emit.manifest_text(draft.data, draft.comments, HEADER, draft.suppressed)
     proof = prove.prove(text, root, originals, draft.workers)
     diagnostics += proof.diagnostics
     by_path = {o.path: o for o in originals}

@@ -1,0 +1,5 @@
+export default {
+  async fetch(req: Request, env: Env) {
+    return new Response(env.API_KEY + env.CACHE);
+  },
+};
