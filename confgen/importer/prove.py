@@ -37,6 +37,7 @@ class Proof:
     pairs: tuple[Pair, ...]
     diagnostics: tuple[Diagnostic, ...]  # CG505s, and validate's warnings on the manifest
     equal_files: tuple[str, ...]  # originals proven equal in every context
+    outputs: tuple[str, ...] = ()  # every file the manifest generates
 
 
 def _short(value: Any) -> str:
@@ -104,4 +105,4 @@ def prove(text: str, root: Path, originals: list[Original],
                 pairs.append(Pair(original.path, name, extra, EXTRA))
         if all_equal:
             equal_files.append(original.path)
-    return Proof(tuple(pairs), tuple(found), tuple(equal_files))
+    return Proof(tuple(pairs), tuple(found), tuple(equal_files), tuple(sorted(outputs)))
