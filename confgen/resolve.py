@@ -131,9 +131,9 @@ class _Builder:
 
         variables = self.vars(name, env)
         secrets_value, secrets_where = self.pick(layers, "secrets")
-        secrets = tuple(sorted((Var(s, None, secrets_where + (i,))
-                                for i, s in enumerate(secrets_value or ()) if secrets_where),
-                               key=lambda v: v.name))
+        # in the manifest's order, as wrangler keeps `secrets.required` (a list)
+        secrets = tuple(Var(s, None, secrets_where + (i,))
+                        for i, s in enumerate(secrets_value or ()) if secrets_where)
         routes_own = env is None or "routes" in own or "route" in own
         if routes_own:
             routes_value, routes_where = self.pick(layers, "routes")
