@@ -137,8 +137,10 @@ def _ordered(values: dict[str, Any], copied: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _entries(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple((k, v) for k, v in values.items() if v not in (None, [], {}))
+def _entries(values: dict[str, Any], given: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Set values; a wrangler key the manifest gives empty (`assets = {}`) is kept as given."""
+    return tuple((k, v) for k, v in values.items()
+                 if v is not None and (v not in ([], {}) or k in given))
 
 
 def _top(project: Project, worker: Worker) -> Section:
@@ -146,7 +148,7 @@ def _top(project: Project, worker: Worker) -> Section:
     values: dict[str, Any] = {"name": c.name}
     values.update(_inherited(c))
     values.update(_bindings(c))
-    return Section(None, "", _entries(_ordered(values, dict(c.wrangler))))  # the templates comment env sections only
+    return Section(None, "", _entries(_ordered(values, dict(c.wrangler)), dict(c.wrangler)))  # the templates comment env sections only
 
 
 def _env(project: Project, worker: Worker, config: Config, top_inherited: dict[str, Any],

@@ -142,7 +142,6 @@ KNOWN_LIMITS = (
     ("CG503", "is also configured by"),
     ("CG504", "CG105: worker"),  # no main/assets, or no compatibility_date
     ("CG504", "CG101: unknown key"),  # a key outside the pinned wrangler's schema
-    ("CG505", "assets differs: the original means {}"),
 )
 
 
