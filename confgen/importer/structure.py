@@ -1,9 +1,10 @@
 """Import stage 3: wrangler files -> manifest data, with where each manifest key came from.
 
 One worker per file, named by the file's top-level `name`, keeping its folder, file name and
-format. A worker's keys are its file's top level, every wrangler key written natively; it
-takes part in the environments its file has (`environments`, left out when that is every
-one). An `env.<env>` section says only what the manifest's layering would not give: a key
+format. A worker's keys are its file's top level, every wrangler key written natively
+(except a value more of the file's sections share: that one is the worker's, and the top level
+says its own in `top`); it takes part in the environments its file has (`environments`, left
+out when that is every one). An `env.<env>` section says only what the manifest's layering would not give: a key
 whose value differs from the worker's (for a table, only the sub-keys that differ), and
 `unset` for what wrangler does not carry into that environment (a key it does not inherit
 that the environment lacks, a var or table sub-key the environment's own table lacks).
