@@ -134,6 +134,10 @@ class _Structurer:
                 section["name"] = name
                 self.origins[base + ("env", env, "name")] = (o.path, ("env", env, "name"))
             section.update(self.diff(o, ("env", env), base + ("env", env), envs[env], table))
+            if "unset" in section:
+                self.comments[base + ("env", env)] = [
+                    f"unset: what {env} does not have of the worker's values",
+                    "(wrangler does not carry these keys into an environment)"]
             if section:
                 table.setdefault("env", {})[env] = section
         if own:
