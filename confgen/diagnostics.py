@@ -191,6 +191,10 @@ _ALL = (
        "confgen's rules (the code named); import keeps the value as the original has it and "
        "puts `# confgen: ignore[CODE]` on its manifest line (for the checks of the workers' "
        "code, CG6xx, an entry of `[lint] ignore`), so nothing changes until you fix it."),
+    _w("CG508", "import-ignored-key", "`confgen import`: a section of a wrangler file has a "
+       "key wrangler's schema does not have (`usage_model`, a typo); wrangler warns "
+       "\"Unexpected fields\" and ignores it, so the manifest leaves it out and the meaning "
+       "does not change. Remove it from the original."),
     _e("CG601", "binding-unbound", "The code uses a binding (env.NAME) that no environment "
        "of the worker binds; bind it in project.toml or fix the name."),
     _w("CG602", "binding-partly-bound", "The code uses a binding that some environments do not "

@@ -144,3 +144,22 @@ def test_meaning_calls_files_equal_exactly_when_wrangler_reads_them_equal(
         meaning(json.loads(other.read_text()), None)
     assert meaning_equal == wrangler_equal
     assert meaning_equal == variant.startswith(("a key set", "empty parts"))
+
+
+def test_a_key_wranglers_schema_does_not_have_means_nothing(tmp_path: Path) -> None:
+    """wrangler warns "Unexpected fields" and drops the key from its reading, at the top level
+    and in an environment (`usage_model` is gone from wrangler 4), so `meaning` drops it too."""
+    path = tmp_path / "wrangler.toml"
+    path.write_text('name = "w"\nmain = "i.js"\ncompatibility_date = "2025-06-01"\n'
+                    'usage_model = "bundled"\nkv_namespace = 1\n'
+                    '[env.dev]\nusage_model = "unbound"\nworkers_dev = false\n')
+    data = parse.read(tmp_path, "wrangler.toml")
+    assert isinstance(data, parse.Original)
+    for reading, env in zip(wr.read_many([(path, None), (path, "dev")]), (None, "dev")):
+        assert reading.config is not None, reading.error
+        assert "usage_model" not in reading.config and "kv_namespace" not in reading.config
+        assert any("Unexpected fields" in w for w in reading.warnings)
+        mine = meaning(data.data, env)
+        assert "usage_model" not in mine and "kv_namespace" not in mine
+        assert disagreements(mine, reading.config) == []
+        assert set(reading.config) - META <= set(mine)

@@ -5,7 +5,8 @@ wrangler's default (`wrangler_defaults.json`, written from the pinned wrangler b
 scripts/wrangler-defaults); an environment inherits every key it does not set, except the
 keys wrangler does not inherit (bindings, vars, secrets... `NOT_INHERITED_KEYS`), which an
 environment has only when it sets them; an environment's script name is its own `name`,
-else `<name>-<env>`; `$schema` means nothing. So an absent key and a key set to wrangler's
+else `<name>-<env>`; `$schema`, and any other key wrangler's schema does not have, means
+nothing (wrangler warns "Unexpected fields" and drops it). So an absent key and a key set to wrangler's
 default compare equal, and a top-level key set to `{}` where wrangler has no default (such
 as `assets = {}`) does not. Inside a value, an empty list or table is the same as an absent
 one (`queues = { producers = [] }` is `queues = {}`), except `triggers.crons = []`, which
@@ -21,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from confgen import surface
 from confgen.model import NOT_INHERITED
 
 # wrangler's own classification (schemas/wrangler-keys.json, from its schema)
@@ -58,14 +60,21 @@ def inherited(key: str) -> bool:
     return key not in NOT_INHERITED_KEYS
 
 
+def known(key: str) -> bool:
+    """A key of wrangler's schema: its reader drops any other key of a section ("Unexpected
+    fields found in top-level field") and reads on."""
+    schema_keys = surface.keys()  # wrangler's keys (a function, not dict.keys)
+    return key in schema_keys
+
+
 def meaning(data: dict[str, Any], env: str | None) -> dict[str, Any]:
     """The file's meaning at the top level (env None) or in `env` (which it must declare)."""
-    top = {k: v for k, v in data.items() if k != "env" and k not in IGNORED}
+    top = {k: v for k, v in data.items() if k != "env" and known(k)}
     out = copy.deepcopy(defaults())
     if env is None:
         out.update(top)
         return canonical(out)
-    section = {k: v for k, v in data["env"][env].items() if k not in IGNORED}
+    section = {k: v for k, v in data["env"][env].items() if known(k)}
     for key in set(top) | set(section):
         if key == "name":
             continue

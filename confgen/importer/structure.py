@@ -23,7 +23,7 @@ from typing import Any
 
 from confgen.diagnostics import Diagnostic, KeyPath, format_path
 from confgen.importer.bindings import Bindings, Ctx, Worker, same
-from confgen.importer.meaning import IGNORED, environments, inherited
+from confgen.importer.meaning import IGNORED, environments, inherited, known
 from confgen.importer.parse import Original
 from confgen.model import NAMESPACE
 from confgen.schema import schema
@@ -107,6 +107,11 @@ class _Structurer:
         out: dict[str, Any] = {}
         for key, value in raw.items():
             if key in ("name", "env") or key in IGNORED:
+                continue
+            if not known(key):
+                self.problem(w.original, w.where(ctx, key), "CG508", f"{key!r} is not a key of "
+                             "wrangler's schema: wrangler ignores it (\"Unexpected fields\"), "
+                             "so the manifest leaves it out")
                 continue
             if key == "secrets" and isinstance(value, dict) and set(value) <= {"required"}:
                 value = value.get("required", [])  # the manifest lists secret names only
