@@ -52,7 +52,8 @@ def _item(value: Any) -> Any:
 def _fits_inline(value: Any) -> bool:
     if not isinstance(value, dict):
         return True
-    text: str = _inline(value).as_string() if isinstance(_inline(value), InlineTable) else ""
+    table = _inline(value)
+    text: str = table.as_string() if isinstance(table, InlineTable) else ""
     return len(text) <= INLINE_WIDTH and "\n" not in text
 
 
