@@ -192,7 +192,12 @@ class _Builder:
         origins: dict[str, KeyPath] = {}
         lost: list[tuple[str, KeyPath]] = []
         top = dict(self.config_top(name).wrangler) if env is not None else {}
-        for key in sorted(surface.copied()):
+        # A key no layer sets and the top level lacks adds nothing below: only the keys
+        # some layer (or the top level) has are looked at, in the same sorted order.
+        present = {"account_id", *top}
+        for _, keys in layers:
+            present.update(keys)
+        for key in sorted(surface.copied().intersection(present)):
             if env is not None and key in surface.top_only():
                 continue  # top level only: applies to every environment
             value, where = self.pick(layers, key)
