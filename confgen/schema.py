@@ -76,21 +76,21 @@ def _compiled() -> Callable[[Any], bool] | None:
     from confgen.schema_fast import Unsupported, compile_schema
 
     try:
-        return compile_schema(schema())
+        return compile_schema(schema(), lazy=True)
     except (Unsupported, re.error):
         return None
 
 
 def passes(data: Any) -> bool:
     """True only when jsonschema would find nothing wrong (False may mean: ask it)."""
-    from confgen.schema_fast import Unsure
+    from confgen.schema_fast import Unsupported, Unsure
 
     compiled = _compiled()
     if compiled is None:
         return False
     try:
         return compiled(data)
-    except Unsure:
+    except (Unsure, Unsupported, re.error):  # the last two: a lazily compiled part
         return False
 
 

@@ -54,23 +54,36 @@ _PY_TYPES = {"string": str, "object": dict, "array": list}  # where isinstance a
 
 
 class _Compiler:
-    def __init__(self, root: dict[str, Any]) -> None:
+    def __init__(self, root: dict[str, Any], lazy: bool = False) -> None:
         self.root = root
         self.refs: dict[str, Check] = {}
+        self.lazy = lazy  # compile a `$ref`'s target when data first reaches it
 
-    def ref(self, pointer: str) -> Check:
+    def target(self, pointer: str) -> Any:
         if not pointer.startswith("#/"):
             raise Unsupported(f"$ref {pointer!r}")
+        target: Any = self.root
+        for part in pointer[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(target, dict) or part not in target:
+                raise Unsupported(f"$ref {pointer!r} points nowhere")
+            target = target[part]
+        return target
+
+    def ref(self, pointer: str) -> Check:
         if pointer not in self.refs:
+            target = self.target(pointer)
             slot: list[Check] = []
-            self.refs[pointer] = lambda x: slot[0](x)  # recursion-safe forward reference
-            target: Any = self.root
-            for part in pointer[2:].split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                if not isinstance(target, dict) or part not in target:
-                    raise Unsupported(f"$ref {pointer!r} points nowhere")
-                target = target[part]
-            slot.append(self.compile(target))
+            if self.lazy:  # most of wrangler's definitions are never reached by a manifest
+                def check(x: Any) -> bool:
+                    if not slot:
+                        slot.append(self.compile(target))
+                    return slot[0](x)
+
+                self.refs[pointer] = check
+            else:
+                self.refs[pointer] = lambda x: slot[0](x)  # recursion-safe forward reference
+                slot.append(self.compile(target))
         return self.refs[pointer]
 
     def compile(self, schema: Any) -> Check:
@@ -256,7 +269,9 @@ def _enum(values: list[Any]) -> Check:
     return check
 
 
-def compile_schema(schema: dict[str, Any]) -> Check:
+def compile_schema(schema: dict[str, Any], lazy: bool = False) -> Check:
     """A function data -> bool, exactly jsonschema's `is_valid` for this schema, which
-    may raise Unsure. Raises Unsupported for a schema it cannot check exactly."""
-    return _Compiler(schema).compile(schema)
+    may raise Unsure. Raises Unsupported for a schema it cannot check exactly: at once,
+    or with `lazy` (each `$ref` compiled when data first reaches it) possibly from the
+    check itself, which then means the same as Unsure (ask jsonschema)."""
+    return _Compiler(schema, lazy).compile(schema)
