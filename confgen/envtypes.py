@@ -288,25 +288,23 @@ def parse_back(text: str) -> dict[str, list[list[Any]]]:
     return out
 
 
-def outputs(project: Project, source: str) -> list[Any]:
-    """The Env file of every worker with a `main`, as render.Output records."""
+def output(worker: Worker, source: str) -> Any:
+    """The Env file of one worker with a `main` (output_path), as a render.Output."""
     from confgen.render import Output
     from confgen.templating import render
 
-    out = []
-    for worker in project.workers:
-        path = output_path(worker)
-        if path is None:
-            continue
-        ctx = context(worker)
-        header = HEADER.format(source=source)
-        if ctx["python"]:
-            ctx["base"] = _python_members(ctx["base"])
-            ctx["envs"] = [(i, e, _python_members(m)) for i, e, m in ctx["envs"]]
-            out.append(Output(path, "python", render("worker_env.pyi.j2", header=header, **ctx),
-                              {}))
-        else:
-            out.append(Output(path, "typescript",
-                              render("worker-configuration.d.ts.j2", header=header, **ctx),
-                              declared(ctx)))
-    return out
+    path = output_path(worker)
+    assert path is not None
+    ctx = context(worker)
+    header = HEADER.format(source=source)
+    if ctx["python"]:
+        ctx["base"] = _python_members(ctx["base"])
+        ctx["envs"] = [(i, e, _python_members(m)) for i, e, m in ctx["envs"]]
+        return Output(path, "python", render("worker_env.pyi.j2", header=header, **ctx), {})
+    return Output(path, "typescript", render("worker-configuration.d.ts.j2", header=header,
+                                             **ctx), declared(ctx))
+
+
+def outputs(project: Project, source: str) -> list[Any]:
+    """The Env file of every worker with a `main`, as render.Output records."""
+    return [output(w, source) for w in project.workers if output_path(w) is not None]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -44,7 +44,7 @@ class Entry:
     path: str
     state: State
     new: str | None  # None for orphans and leftovers
-    old: bytes | None  # None when missing
+    old: bytes | None  # None when missing, and for a current output (it equals `new`)
     output: Output | None = None  # None for orphans, leftovers and the lock
 
 
@@ -74,36 +74,58 @@ def _refused(exc: fs.Refused) -> Diagnostic:
     return Diagnostic(exc.path, 1, 1, "CG416", exc.reason)
 
 
-def compare(tree: fs.Tree, outputs: dict[str, Output], lock: Lock, manifest: str) -> Disk:
-    """The state of every output, the lock, every orphan and every leftover, by path."""
+def compare(tree: fs.Tree, outputs: Mapping[str, Output | Callable[[], Output]], lock: Lock,
+            manifest: str, verify: Callable[[Output], None] | None = None) -> Disk:
+    """The state of every output, the lock, every orphan and every leftover, by path.
+    `outputs` may map a path to the call that renders it (render.planned): each is then
+    rendered, compared and, when current, let go before the next (only its text stays,
+    for the lock's hashes). `verify`: called at once on each output that is not current
+    (render.verify, before generate writes anything), which then keeps only its text."""
     lock_path = lockfile.lock_name(manifest)
-    texts = {p: o.text for p, o in outputs.items()}
-    texts[lock_path] = lockfile.text(manifest, {p: sha256(t.encode()) for p, t in texts.items()})
-    entries: list[Entry] = []
+    found: dict[str, list[Entry]] = {}
+    digests: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    for path, text in sorted(texts.items()):
-        try:
-            old = tree.read(path)
-        except fs.Refused as exc:
-            problems.append(_refused(exc))
-            continue
-        if old is None:
-            state = State.MISSING
-        elif old == text.encode():
-            state = State.CURRENT
-        elif path == lock_path or lock.owns(path, sha256(old)):
-            state = State.STALE
-        else:
-            state = State.EDITED
-        entries.append(Entry(path, state, text, old, outputs.get(path)))
-        entries.extend(Entry(t, State.LEFTOVER, None, None) for t in tree.leftovers(path))
-    for path in sorted(lock.paths - set(texts)):
+    for path in sorted(outputs):
+        made = outputs[path]
+        output = made if isinstance(made, Output) else made()
+        digests[path] = sha256(output.text.encode())
+        _state(tree, path, output.text, output, lock, found, problems, verify=verify)
+    _state(tree, lock_path, lockfile.text(manifest, digests), None, lock, found, problems,
+           is_lock=True)
+    entries = [e for path in sorted(found) for e in found[path]]
+    for path in sorted(lock.paths - set(outputs) - {lock_path}):
         orphan = _orphan(tree, path, lock, manifest)
         if isinstance(orphan, Diagnostic):
             problems.append(orphan)
         elif orphan is not None:
             entries.append(orphan)
     return Disk(tuple(entries), tuple(problems))
+
+
+def _state(tree: fs.Tree, path: str, text: str, output: Output | None, lock: Lock,
+           found: dict[str, list[Entry]], problems: list[Diagnostic],
+           is_lock: bool = False, verify: Callable[[Output], None] | None = None) -> None:
+    """One path's entry (then its leftovers) into `found`, or the reason into `problems`."""
+    try:
+        old = tree.read(path)
+    except fs.Refused as exc:
+        problems.append(_refused(exc))
+        return
+    if old is None:
+        state = State.MISSING
+    elif old == text.encode():
+        state = State.CURRENT
+    elif is_lock or lock.owns(path, sha256(old)):
+        state = State.STALE
+    else:
+        state = State.EDITED
+    if state is State.CURRENT and not is_lock:
+        old = output = None  # `old` equals `new`; nothing left to verify (30 MB on 3,000)
+    elif verify is not None and output is not None:
+        verify(output)
+        output = None  # verified: its parse-back data is not needed any more
+    found[path] = [Entry(path, state, text, old, output),
+                   *(Entry(t, State.LEFTOVER, None, None) for t in tree.leftovers(path))]
 
 
 _LOCK_NAME = re.compile(r"(.*\.)?confgen\.lock\Z")
@@ -133,7 +155,7 @@ def _orphan(tree: fs.Tree, path: str, lock: Lock, manifest: str) -> Entry | Diag
 WRANGLER_NAMES = ("wrangler.json", "wrangler.jsonc", "wrangler.toml")  # wrangler's own order
 
 
-def conflicting_configs(tree: fs.Tree, outputs: dict[str, Output],
+def conflicting_configs(tree: fs.Tree, outputs: Mapping[str, object],
                         lock: Lock) -> list[Diagnostic]:
     """Another wrangler file beside a generated one: wrangler silently reads the first of
     wrangler.json, wrangler.jsonc, wrangler.toml, so the generated file may never be used."""
