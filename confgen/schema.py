@@ -75,8 +75,8 @@ def _compiled() -> Callable[[Any], bool] | None:
     """The schema as plain Python checks, or None if it uses what they cannot check."""
     from confgen.schema_fast import Unsupported, compile_schema
 
-    try:
-        return compile_schema(schema(), lazy=True)
+    try:  # from the composed schema itself: no anchored copy of all of it
+        return compile_schema(_composed(), lazy=True, pattern=_whole)
     except (Unsupported, re.error):
         return None
 
