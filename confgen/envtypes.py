@@ -109,11 +109,15 @@ def output_paths(project: Project) -> list[tuple[str, KeyPath, str]]:
     return out
 
 
+# json.dumps(value, separators=(",", ":"), ensure_ascii=False), its encoder built once
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def literal(value: Any) -> str:
     """A var's literal type: its JSON text, as JSON.stringify writes it."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(_COMPACT(value))
 
 
 def _module(worker: Worker) -> str:
