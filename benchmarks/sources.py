@@ -134,9 +134,9 @@ def write_fleet(root: Path, count: int) -> None:
             f'vars = {{ WORKER_NAME = "{name}" }}',
             'secrets = ["API_TOKEN"]',
             'triggers = { crons = ["*/5 * * * *"] }',
-            'wrangler = { durable_objects = { bindings = [{ name = "SESSIONS", '
-            f'class_name = "{cls}" }}] }}, migrations = [{{ tag = "v1", '
-            f'new_sqlite_classes = ["{cls}"] }}] }}',
+            ('wrangler = { durable_objects = { bindings = [{ name = "SESSIONS", '
+             f'class_name = "{cls}" }}] }}, migrations = [{{ tag = "v1", '
+             f'new_sqlite_classes = ["{cls}"] }}] }}'),
             "",
         ]
         src = root / "workers" / name / "src"
