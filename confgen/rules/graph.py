@@ -11,14 +11,15 @@ from confgen.rules import durable
 
 def service_edges(project: Project) -> dict[str, dict[str, KeyPath]]:
     """worker -> {bound worker of this manifest: where}; the deploy-order graph (service
-    bindings, and the hosts of Durable Object classes and Workflows it binds)."""
+    bindings, and the hosts of Durable Object classes and Workflows it binds). A worker
+    that binds itself (OpenNext's WORKER_SELF_REFERENCE) needs no order: no edge."""
     names = {w.name for w in project.workers}
     edges: dict[str, dict[str, KeyPath]] = {}
     for worker in project.workers:
         out: dict[str, KeyPath] = {}
         for config in worker.configs:
             for s in config.services:
-                if s.service in names:
+                if s.service in names and s.service != worker.name:
                     out.setdefault(s.service, s.path)
             for host, path in durable.hosts_with_paths(project, config):
                 if host != worker.name:
