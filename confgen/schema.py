@@ -7,7 +7,6 @@ the key itself, `oneOf` failures at the branch the value was meant for.
 from __future__ import annotations
 
 import datetime
-import difflib
 import json
 import math
 import re
@@ -154,6 +153,8 @@ def _issues(error: Any) -> Iterator[Issue]:
 def _hint(key: str, known: set[str]) -> str:
     if key in surface.top_only():
         return ": wrangler allows it at the top level only (set it on the worker or in `top`)"
+    import difflib  # deferred: only a suggestion needs it
+
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)
     return f"; did you mean {close[0]!r}?" if close else ""
 
