@@ -52,6 +52,7 @@ $(BENCH)/bin/check-jsonschema:
 
 bench: $(STAMP) wrangler $(BENCH)/bin/check-jsonschema
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/growth.py
 	$(BIN)/python benchmarks/large_string.py
 	$(BIN)/python benchmarks/router.py
 	$(BIN)/python benchmarks/deploy.py

@@ -64,17 +64,20 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
-def paired(cmd: Sequence[str], cwd: Path, runs: int, budget: float = 20.0,
-           prepare: Callable[[], None] | None = None) -> Paired:
-    """Up to `runs` (floor, command) pairs, fewer once `budget` seconds are spent (>= 1)."""
+def paired(cmd: Sequence[str], cwd: Path | Callable[[], Path], runs: int,
+           budget: float = 20.0, prepare: Callable[[], None] | None = None,
+           env: dict[str, str] | None = None) -> Paired:
+    """Up to `runs` (floor, command) pairs, fewer once `budget` seconds are spent (>= 1).
+    `cwd` may be a function, asked after `prepare` (a new folder for each run)."""
     ours: list[Sample] = []
     floors: list[Sample] = []
     spent = 0.0
     while len(ours) < runs and (not ours or spent < budget):
         if prepare is not None:
             prepare()
-        floors.append(run(FLOOR, cwd))
-        sample = run(cmd, cwd)
+        where = cwd() if callable(cwd) else cwd
+        floors.append(run(FLOOR, where))
+        sample = run(cmd, where, env)
         ours.append(sample)
         spent += sample.wall
     return Paired(
@@ -101,3 +104,16 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 CONFGEN = [sys.executable, "-m", "confgen"]
+
+
+def byte_compiled() -> str:
+    """Compile confgen's modules to .pyc, as installing a wheel does (pip compiles what it
+    installs; an editable checkout under PYTHONDONTWRITEBYTECODE=1 would otherwise compile
+    every module from source on every run). Returns a line saying what was done."""
+    import compileall
+
+    import confgen
+
+    folder = Path(confgen.__file__).parent
+    ok = compileall.compile_dir(folder, quiet=1)
+    return f"confgen byte-compiled ({folder}): {'ok' if ok else 'FAILED'}"

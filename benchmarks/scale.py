@@ -17,6 +17,7 @@ Run: make bench, or .venv/bin/python benchmarks/scale.py [--sizes 100,300] [--no
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -25,7 +26,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from fleet import write_fleet
-from measure import CONFGEN, Paired, ms, paired, run, table
+from measure import CONFGEN, Paired, byte_compiled, ms, paired, run, table
 
 REPO = Path(__file__).resolve().parent.parent
 SIZES = (100, 300, 1_000, 3_000)
@@ -56,10 +57,27 @@ def startup(root: Path) -> tuple[str, dict[str, Paired]]:
     return table(head, rows), found
 
 
-def clear_outputs(folder: Path) -> None:
-    for entry in folder.iterdir():
-        if entry.name != "project.toml":
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+class FreshFolders:
+    """A new folder holding only project.toml for each fresh generate, deleted only after
+    the fleet's runs: deleting thousands of files just before creating as many made ext4
+    skip the recently freed inodes one by one (`recently_deleted`), which tripled the
+    run's system time, a cost of the benchmark's churn that no fresh checkout pays."""
+
+    def __init__(self, folder: Path) -> None:
+        self.source = folder / "project.toml"
+        self.made: list[Path] = []
+        self.current = folder
+
+    def prepare(self) -> None:
+        self.current = self.source.parent.with_name(
+            f"{self.source.parent.name}-fresh{len(self.made)}")
+        self.current.mkdir()
+        shutil.copy(self.source, self.current / "project.toml")
+        self.made.append(self.current)
+
+    def cleanup(self) -> None:
+        for folder in self.made:
+            shutil.rmtree(folder)
 
 
 def fleet_row(n: int, root: Path) -> tuple[list[str], dict[str, Paired]]:
@@ -67,9 +85,12 @@ def fleet_row(n: int, root: Path) -> tuple[list[str], dict[str, Paired]]:
     write_fleet(folder, n)
     runs = 7 if n <= 300 else 5 if n <= 1000 else 3
     val = paired([*CONFGEN, "validate"], folder, runs, budget=30)
-    fresh = paired([*CONFGEN, "generate"], folder, runs, budget=60,
-                   prepare=lambda: clear_outputs(folder))
+    folders = FreshFolders(folder)
+    fresh = paired([*CONFGEN, "generate"], lambda: folders.current, runs, budget=60,
+                   prepare=folders.prepare)
+    shutil.copytree(folders.current, folder, dirs_exist_ok=True)  # outputs for --check
     check = paired([*CONFGEN, "generate", "--check"], folder, runs, budget=30)
+    folders.cleanup()
     for what, p in (("validate", val), ("generate", fresh), ("--check", check)):
         if p.returncodes != {0}:
             raise SystemExit(f"fleet {n}: {what} exited {sorted(p.returncodes)}")
@@ -174,18 +195,22 @@ def main() -> None:
     args = parser.parse_args()
     sizes = tuple(int(s) for s in args.sizes.split(",") if s)
     started = time.perf_counter()
+    compiled = byte_compiled()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         (root / "bundled").mkdir()
         startup_table, ours = startup(root / "bundled")
-        print(f"Python {sys.version.split()[0]}; whole processes, median of paired runs\n")
+        print(f"Python {sys.version.split()[0]}; whole processes, median of paired runs; "
+              f"load average before: {os.getloadavg()[0]:.1f}")
+        print(compiled, "\n")
         print(startup_table, "\n", flush=True)
         if sizes:
             print("Generated fleets (benchmarks/fleet.py): N workers x 3 environments\n")
             print(fleets(root, sizes), "\n", flush=True)
         if not args.no_others:
             print(others(root, ours), flush=True)
-    print(f"\n(benchmark took {time.perf_counter() - started:.0f} s)")
+    print(f"\n(benchmark took {time.perf_counter() - started:.0f} s; load average after: "
+          f"{os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -122,6 +122,7 @@ def write_fleet(root: Path, count: int) -> None:
     for n in range(count):
         name = f"w{n:04d}"
         python = n % 10 == 9
+        cls = "Default" if python else "Session"
         lines += [f"[workers.{name}]"]
         if python:
             lines += ['main = "src/entry.py"', 'compatibility_flags = ["python_workers"]']
@@ -133,10 +134,9 @@ def write_fleet(root: Path, count: int) -> None:
             f'vars = {{ WORKER_NAME = "{name}" }}',
             'secrets = ["API_TOKEN"]',
             'triggers = { crons = ["*/5 * * * *"] }',
-            'wrangler = { durable_objects = { bindings = [{ name = "SESSIONS", '
-            'class_name = "Session" }] } }' if not python else
-            'wrangler = { durable_objects = { bindings = [{ name = "SESSIONS", '
-            'class_name = "Default" }] } }',
+            ('wrangler = { durable_objects = { bindings = [{ name = "SESSIONS", '
+             f'class_name = "{cls}" }}] }}, migrations = [{{ tag = "v1", '
+             f'new_sqlite_classes = ["{cls}"] }}] }}'),
             "",
         ]
         src = root / "workers" / name / "src"

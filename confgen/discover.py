@@ -8,7 +8,6 @@ Paths come back relative to the current folder where they can be, so that diagno
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 DEFAULT = "project.toml"
@@ -65,6 +64,8 @@ def everywhere(start: Path | None = None) -> list[Path]:
 
 
 def _git_top(here: Path) -> Path | None:
+    import subprocess  # deferred: only --all asks git
+
     try:
         out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=here,
                              capture_output=True, text=True, check=False, timeout=30)
@@ -78,6 +79,8 @@ def _git_files(here: Path) -> list[str] | None:
     top = _git_top(here)
     if top is None:
         return None
+    import subprocess
+
     out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                          cwd=top, capture_output=True, check=False, timeout=60)
     if out.returncode != 0:

@@ -109,11 +109,15 @@ def output_paths(project: Project) -> list[tuple[str, KeyPath, str]]:
     return out
 
 
+# json.dumps(value, separators=(",", ":"), ensure_ascii=False), its encoder built once
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def literal(value: Any) -> str:
     """A var's literal type: its JSON text, as JSON.stringify writes it."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(_COMPACT(value))
 
 
 def _module(worker: Worker) -> str:
@@ -121,9 +125,8 @@ def _module(worker: Worker) -> str:
     return "./" + str(main.with_suffix("")).removeprefix("./")
 
 
-def _bindings(worker: Worker, config: Config) -> Iterator[tuple[str, str, str]]:
+def _bindings(worker: Worker, config: Config, module: str) -> Iterator[tuple[str, str, str]]:
     """(name, TypeScript type, kind) of every binding of one section."""
-    module = _module(worker)
     for v in config.vars:
         yield v.name, literal(v.value), "var"
     for v in config.secrets:
@@ -162,24 +165,34 @@ def _class_type(typ: str, entry: dict[str, Any], worker: Worker, module: str) ->
     return f'{typ}<import("{module}").{cls}>'
 
 
-def members(worker: Worker, configs: tuple[Config, ...]) -> list[Member]:
-    """Every binding of `configs`, optional unless every one of them has it."""
+Row = tuple[str, str, str]  # (name, TypeScript type, kind) of one binding
+
+
+def _rows(worker: Worker, config: Config, module: str) -> list[Row]:
+    """One section's bindings, each name once (a duplicate name is CG208's to report)."""
+    names: set[str] = set()
+    out = []
+    for row in _bindings(worker, config, module):
+        if row[0] not in names:
+            names.add(row[0])
+            out.append(row)
+    return out
+
+
+def members(sections: list[list[Row]]) -> list[Member]:
+    """Every binding of the sections' rows, optional unless every one of them has it."""
     found: dict[str, list[str]] = {}
     kinds: dict[str, str] = {}
     count: dict[str, int] = {}
-    for config in configs:
-        names = set()
-        for name, typ, kind in _bindings(worker, config):
-            if name in names:
-                continue  # a duplicate name is CG208's to report
-            names.add(name)
-            found.setdefault(name, [])
-            if typ not in found[name]:
-                found[name].append(typ)
+    for rows in sections:
+        for name, typ, kind in rows:
+            types = found.setdefault(name, [])
+            if typ not in types:
+                types.append(typ)
             kinds.setdefault(name, kind)
             count[name] = count.get(name, 0) + 1
     order = {"var": 0, "secret": 1, "binding": 2}
-    return sorted((Member(n, tuple(sorted(t)), count[n] < len(configs), kinds[n])
+    return sorted((Member(n, tuple(sorted(t)), count[n] < len(sections), kinds[n])
                    for n, t in found.items()),
                   key=lambda m: (m.optional, order[m.kind], m.name))
 
@@ -199,12 +212,14 @@ def populates_process_env(config: Config) -> bool:
 
 def context(worker: Worker) -> dict[str, Any]:
     """What both templates render: the base members and each environment's."""
-    base = members(worker, worker.configs)
+    module = _module(worker)
+    rows = {id(c): _rows(worker, c, module) for c in worker.configs}  # each section once
+    base = members([rows[id(c)] for c in worker.configs])
     return {
         "python": is_python(worker),
-        "module": _module(worker),
+        "module": module,
         "base": base,
-        "envs": [(env_interface(c.env or ""), c.env or "", members(worker, (c,)))
+        "envs": [(env_interface(c.env or ""), c.env or "", members([rows[id(c)]]))
                  for c in worker.envs],
         "process_env": [m.name for m in base if m.kind in ("var", "secret")]
         if populates_process_env(worker.top) else [],
@@ -216,9 +231,12 @@ def _python_members(found: list[Member]) -> list[Member]:
     return [m for m in found if m.name.isidentifier() and not keyword.iskeyword(m.name)]
 
 
+_COMMENT = re.compile(r"\s*/\*.*?\*/")
+
+
 def _bare(ts: str) -> str:
     """A type without its /* comments */ (they are not part of the type)."""
-    return re.sub(r"\s*/\*.*?\*/", "", ts)
+    return _COMMENT.sub("", ts) if "/*" in ts else ts
 
 
 def declared(ctx: dict[str, Any]) -> dict[str, list[list[Any]]]:
@@ -274,25 +292,23 @@ def parse_back(text: str) -> dict[str, list[list[Any]]]:
     return out
 
 
-def outputs(project: Project, source: str) -> list[Any]:
-    """The Env file of every worker with a `main`, as render.Output records."""
+def output(worker: Worker, source: str) -> Any:
+    """The Env file of one worker with a `main` (output_path), as a render.Output."""
     from confgen.render import Output
     from confgen.templating import render
 
-    out = []
-    for worker in project.workers:
-        path = output_path(worker)
-        if path is None:
-            continue
-        ctx = context(worker)
-        header = HEADER.format(source=source)
-        if ctx["python"]:
-            ctx["base"] = _python_members(ctx["base"])
-            ctx["envs"] = [(i, e, _python_members(m)) for i, e, m in ctx["envs"]]
-            out.append(Output(path, "python", render("worker_env.pyi.j2", header=header, **ctx),
-                              {}))
-        else:
-            out.append(Output(path, "typescript",
-                              render("worker-configuration.d.ts.j2", header=header, **ctx),
-                              declared(ctx)))
-    return out
+    path = output_path(worker)
+    assert path is not None
+    ctx = context(worker)
+    header = HEADER.format(source=source)
+    if ctx["python"]:
+        ctx["base"] = _python_members(ctx["base"])
+        ctx["envs"] = [(i, e, _python_members(m)) for i, e, m in ctx["envs"]]
+        return Output(path, "python", render("worker_env.pyi.j2", header=header, **ctx), {})
+    return Output(path, "typescript", render("worker-configuration.d.ts.j2", header=header,
+                                             **ctx), declared(ctx))
+
+
+def outputs(project: Project, source: str) -> list[Any]:
+    """The Env file of every worker with a `main`, as render.Output records."""
+    return [output(w, source) for w in project.workers if output_path(w) is not None]

@@ -76,6 +76,30 @@ def temp_pattern(name: str) -> re.Pattern[str]:
 
 
 @dataclass
+class Staged:
+    """A temporary file written beside `rel` and not yet renamed over it."""
+
+    rel: str
+    folder: int  # the folder, open
+    name: str
+    temp: str
+    fd: int  # the temporary file, open
+    closed: bool = False
+
+    def discard(self) -> None:
+        try:
+            os.unlink(self.temp, dir_fd=self.folder)
+        except FileNotFoundError:
+            pass
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            os.close(self.fd)
+            os.close(self.folder)
+
+
+@dataclass
 class Tree:
     root: Path  # real path
     fd: int  # the root folder, open: every operation is relative to it
@@ -211,6 +235,21 @@ class Tree:
     def write(self, rel: str, data: bytes, expected: bytes | None) -> None:
         """Atomically replace `rel` with `data`, provided it still holds `expected` (None:
         absent): temporary file beside it, fsync, re-check, rename, fsync the folder."""
+        staged = self.stage(rel, data)
+        try:
+            try:
+                os.fsync(staged.fd)
+            except BaseException:
+                staged.discard()
+                raise
+            self.commit(staged, expected)
+            os.fsync(staged.folder)
+        finally:
+            staged.close()
+
+    def stage(self, rel: str, data: bytes) -> Staged:
+        """The first half of a write: `data` in a new temporary file beside `rel`, not yet
+        synced (the caller fsyncs `.fd` before `commit`, and the folder after it)."""
         folder = self._open_folder(rel, create=True)
         assert folder is not None
         name = rel.rpartition("/")[2]
@@ -218,26 +257,32 @@ class Tree:
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
                          | os.O_CLOEXEC, 0o644, dir_fd=folder)
-            try:
-                with os.fdopen(fd, "wb", closefd=False) as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(fd)
-                self._keep_mode(folder, name, fd)
-            finally:
-                os.close(fd)
-            if self._read_at(folder, rel) != expected:
-                raise Changed(rel)
-            os.replace(temp, name, src_dir_fd=folder, dst_dir_fd=folder)
-            os.fsync(folder)
         except BaseException:
-            try:
-                os.unlink(temp, dir_fd=folder)
-            except FileNotFoundError:
-                pass
-            raise
-        finally:
             os.close(folder)
+            raise
+        staged = Staged(rel, folder, name, temp, fd)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            self._keep_mode(folder, name, fd)
+        except BaseException:
+            staged.discard()
+            staged.close()
+            raise
+        return staged
+
+    def commit(self, staged: Staged, expected: bytes | None) -> None:
+        """The second half: provided `rel` still holds `expected`, rename the (synced)
+        temporary file over it; on any failure the temporary file is removed."""
+        try:
+            if self._read_at(staged.folder, staged.rel) != expected:
+                raise Changed(staged.rel)
+            os.replace(staged.temp, staged.name, src_dir_fd=staged.folder,
+                       dst_dir_fd=staged.folder)
+        except BaseException:
+            staged.discard()
+            raise
 
     @staticmethod
     def _keep_mode(folder: int, name: str, fd: int) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from confgen import fs, lockfile, selection, write
 from confgen.diagnostics import Diagnostic, Severity
-from confgen.render import RenderError, render_all, verify
+from confgen.render import RenderError, planned, verify
 from confgen.selection import EVERYTHING, Selection
 from confgen.validate import Result, validate_file
 
@@ -60,7 +60,8 @@ def _opened(manifest: Path, exclusive: bool) -> Iterator[fs.Tree]:
         tree.close()
 
 
-def _compare(tree: fs.Tree, result: Result, manifest: Path) -> tuple[write.Disk, list[Diagnostic]]:
+def _compare(tree: fs.Tree, result: Result, manifest: Path,
+             writing: bool = False) -> tuple[write.Disk, list[Diagnostic]]:
     assert result.project is not None
     name = manifest.name
     try:
@@ -72,11 +73,12 @@ def _compare(tree: fs.Tree, result: Result, manifest: Path) -> tuple[write.Disk,
                                "hand-written until `confgen generate --force`)")) from None
     except fs.Refused as exc:
         raise _Stop(Diagnostic(exc.path, 1, 1, "CG417", exc.reason)) from None
+    outputs = planned(result.project, name)
     try:
-        outputs = render_all(result.project, name)
+        # renders each output in turn; before writing, each changed one parses back
+        disk = write.compare(tree, outputs, lock, name, verify if writing else None)
     except RenderError as exc:
         raise _Stop(Diagnostic(exc.path, 1, 1, "CG421", exc.reason)) from None
-    disk = write.compare(tree, outputs, lock, name)
     return disk, write.conflicting_configs(tree, outputs, lock) + list(disk.problems)
 
 
@@ -100,7 +102,7 @@ def _write_stage(manifest: Path, result: Result, exclusive: bool, force: bool,
     entries: tuple[write.Entry, ...] = ()
     try:
         with _opened(manifest, exclusive) as tree:
-            disk, problems = _compare(tree, result, manifest)
+            disk, problems = _compare(tree, result, manifest, writing)
             entries = disk.entries
             found = problems
             if not writing:
@@ -109,9 +111,6 @@ def _write_stage(manifest: Path, result: Result, exclusive: bool, force: bool,
             found += write.diagnostics(write.blocked(entries, force), manifest.name)
             if any(d.severity is Severity.ERROR for d in found):
                 return _done(result, found, entries)
-            for entry in entries:
-                if entry.output is not None and entry.state is not write.State.CURRENT:
-                    verify(entry.output)
             applied = write.apply(tree, entries, manifest.name)
             return _done(result, found, entries, applied)
     except _Stop as stop:

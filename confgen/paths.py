@@ -7,28 +7,32 @@ confgen.fs's business.
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from functools import cache
 
 # Names Windows reserves in every folder, with or without an extension.
 _RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?\Z", re.IGNORECASE)
 _FORBIDDEN = frozenset('<>:"|?*\\')
 
 
+@cache
 def normalise(path: str) -> str | None:
     """The one spelling of a relative path (`./a//b/../c` -> `a/c`), or None when it is
-    absolute, leaves the folder, or holds a character that is not printable."""
-    if not path or any(not c.isprintable() for c in path):
+    absolute, leaves the folder, or holds a character that is not printable.
+
+    Plain string work (as PurePosixPath splits: empty and `.` parts dropped), cached:
+    every stage asks about the same few paths per worker."""
+    if not path or not path.isprintable():
         return None
-    pure = PurePosixPath(path.replace("\\", "/"))
-    if pure.is_absolute() or (len(path) > 1 and path[1] == ":"):
+    posix = path.replace("\\", "/")
+    if posix.startswith("/") or (len(path) > 1 and path[1] == ":"):
         return None
     parts: list[str] = []
-    for part in pure.parts:
+    for part in posix.split("/"):
         if part == "..":
             if not parts:
                 return None
             parts.pop()
-        elif part != ".":
+        elif part and part != ".":
             parts.append(part)
     return "/".join(parts) if parts else None
 

@@ -23,20 +23,53 @@ def _inside(root: Path, path: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _resolves(root: Path, raw: str) -> Path:
-    """What the OS makes of `raw` under root: links first, then `..` (unlike normalise)."""
-    return Path(os.path.realpath(root / raw))
+class _Resolver:
+    """What the OS makes of relative paths under root, exactly os.path.realpath(root / raw)
+    (links first, then `..`), one component at a time with every resolved folder kept:
+    a thousand workers under `workers/` cost one lstat of `workers`, not a thousand."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = str(root)
+        self.known: dict[str, str] = {"": self.root}
+        self.whole: set[str] = set()  # behind a looping or dangling link: realpath as a whole
+
+    def __call__(self, raw: str) -> Path:
+        return Path(self.resolve(raw))
+
+    def resolve(self, rel: str) -> str:
+        found = self.known.get(rel)
+        if found is not None:
+            return found
+        parent, _, name = rel.rpartition("/")
+        base = self.resolve(parent)  # real already: only `name` can be a link
+        if parent in self.whole:
+            out = os.path.realpath(Path(self.root, rel))
+            self.whole.add(rel)
+        elif name in ("", "."):
+            out = base
+        elif name == "..":
+            out = os.path.dirname(base)
+        else:
+            out = os.path.join(base, name)
+            if os.path.islink(out):
+                try:
+                    out = os.path.realpath(out, strict=True)
+                except OSError:  # realpath gives up there and takes the rest as text
+                    out = os.path.realpath(out)
+                    self.whole.add(rel)
+        self.known[rel] = out
+        return out
 
 
-def outputs(project: Project, root: Path) -> Iterator[Issue]:
+def outputs(project: Project, root: Path, resolves: _Resolver) -> Iterator[Issue]:
     real_files: dict[Path, str] = {}  # two outputs that are one file through a link
     for raw, where, what in output_paths(project):
         norm = normalise(raw)
         if norm is None:
             continue  # CG402 already
         folder = raw.rstrip("/").rpartition("/")[0]
-        real = _resolves(root, folder) if folder else root
-        lexical = _resolves(root, norm.rpartition("/")[0]) if "/" in norm else root
+        real = resolves(folder) if folder else root
+        lexical = resolves(norm.rpartition("/")[0]) if "/" in norm else root
         if not _inside(root, real):
             yield Issue("CG402", where, f"{what} would be written under {folder!r}, which "
                         f"resolves to {real} through a symbolic link, outside the manifest's "
@@ -53,7 +86,7 @@ def outputs(project: Project, root: Path) -> Iterator[Issue]:
             real_files.setdefault(file, what)
 
 
-def mains(project: Project, root: Path) -> Iterator[Issue]:
+def mains(project: Project, root: Path, resolves: _Resolver) -> Iterator[Issue]:
     seen: set[tuple[str, str]] = set()
     for worker in project.workers:
         if normalise(worker.dir) is None:
@@ -63,7 +96,7 @@ def mains(project: Project, root: Path) -> Iterator[Issue]:
             if main is None or (worker.dir, main) in seen:
                 continue
             seen.add((worker.dir, main))
-            real = _resolves(root, f"{worker.dir}/{main}")
+            real = resolves(f"{worker.dir}/{main}")
             if not _inside(root, real):
                 yield Issue("CG404", _main_key(project, worker.name, config.path),
                             f"main {main!r} of {worker.name!r} lies outside the manifest's "
@@ -83,4 +116,5 @@ def _main_key(project: Project, worker: str, section: KeyPath) -> KeyPath:
 
 
 def check(project: Project, root: Path) -> list[Issue]:
-    return [*outputs(project, root), *mains(project, root)]
+    resolves = _Resolver(root)
+    return [*outputs(project, root, resolves), *mains(project, root, resolves)]

@@ -6,7 +6,6 @@ summary; in SARIF, listed with a suppression so code scanning shows them as dism
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -103,6 +102,8 @@ def _rule(code: str) -> dict[str, object]:
 def _fingerprint(d: Diagnostic) -> str:
     """Stable while lines move: the code, the file and the manifest key, not the line."""
     key = f"{d.code}\0{d.file}\0{d.path or d.line}\0{d.message if not d.path else ''}"
+    import hashlib  # deferred: SARIF output alone needs it
+
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

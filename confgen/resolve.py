@@ -59,6 +59,8 @@ class _Builder:
         self.envs = tuple(sorted(self.environments))
         self.router: Mapping[str, Any] | None = data.get("router")
         self.tops: dict[str, Config] = {}
+        self.scripts: dict[tuple[str, str | None], str] = {}
+        self.merged: dict[tuple[str, str, str | None], Mapping[str, Any]] = {}
 
     # -- merging ---------------------------------------------------------------------------
 
@@ -71,6 +73,13 @@ class _Builder:
     def script(self, target: str, env: str | None) -> str:
         """A service target's script name in `env` (wrangler's `<name>-<env>` rule); a worker
         that takes part in no environment has only its top-level script."""
+        key = (target, env)
+        found = self.scripts.get(key)
+        if found is None:  # every binding to a target asks again: answered once
+            found = self.scripts[key] = self._script(target, env)
+        return found
+
+    def _script(self, target: str, env: str | None) -> str:
         if target not in self.workers or env is None or self.deploy(target) == NAMESPACE:
             return target
         if not self.worker_envs(target):  # a single-script worker: every env binds it
@@ -79,11 +88,16 @@ class _Builder:
         return str(own.get("name", f"{target}-{env}"))
 
     def resource(self, kind: str, rid: str | None, env: str | None) -> Mapping[str, Any]:
+        """A declared resource's keys in `env` (read only: shared by every binding to it)."""
         if rid is None:
             return {}
-        base: Mapping[str, Any] = self.resources.get(kind, {}).get(rid, {})
-        over: Mapping[str, Any] = base.get("env", {}).get(env, {}) if env else {}
-        return {**base, **over}
+        key = (kind, rid, env)
+        found = self.merged.get(key)
+        if found is None:
+            base: Mapping[str, Any] = self.resources.get(kind, {}).get(rid, {})
+            over: Mapping[str, Any] = base.get("env", {}).get(env, {}) if env else {}
+            found = self.merged[key] = {**base, **over}
+        return found
 
     # -- one section -----------------------------------------------------------------------
 
@@ -192,7 +206,12 @@ class _Builder:
         origins: dict[str, KeyPath] = {}
         lost: list[tuple[str, KeyPath]] = []
         top = dict(self.config_top(name).wrangler) if env is not None else {}
-        for key in sorted(surface.copied()):
+        # A key no layer sets and the top level lacks adds nothing below: only the keys
+        # some layer (or the top level) has are looked at, in the same sorted order.
+        present = {"account_id", *top}
+        for _, keys in layers:
+            present.update(keys)
+        for key in sorted(surface.copied().intersection(present)):
             if env is not None and key in surface.top_only():
                 continue  # top level only: applies to every environment
             value, where = self.pick(layers, key)

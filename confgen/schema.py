@@ -7,7 +7,6 @@ the key itself, `oneOf` failures at the branch the value was meant for.
 from __future__ import annotations
 
 import datetime
-import difflib
 import json
 import math
 import re
@@ -75,22 +74,22 @@ def _compiled() -> Callable[[Any], bool] | None:
     """The schema as plain Python checks, or None if it uses what they cannot check."""
     from confgen.schema_fast import Unsupported, compile_schema
 
-    try:
-        return compile_schema(schema())
+    try:  # from the composed schema itself: no anchored copy of all of it
+        return compile_schema(_composed(), lazy=True, pattern=_whole)
     except (Unsupported, re.error):
         return None
 
 
 def passes(data: Any) -> bool:
     """True only when jsonschema would find nothing wrong (False may mean: ask it)."""
-    from confgen.schema_fast import Unsure
+    from confgen.schema_fast import Unsupported, Unsure
 
     compiled = _compiled()
     if compiled is None:
         return False
     try:
         return compiled(data)
-    except Unsure:
+    except (Unsure, Unsupported, re.error):  # the last two: a lazily compiled part
         return False
 
 
@@ -154,6 +153,8 @@ def _issues(error: Any) -> Iterator[Issue]:
 def _hint(key: str, known: set[str]) -> str:
     if key in surface.top_only():
         return ": wrangler allows it at the top level only (set it on the worker or in `top`)"
+    import difflib  # deferred: only a suggestion needs it
+
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)
     return f"; did you mean {close[0]!r}?" if close else ""
 

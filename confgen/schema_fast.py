@@ -54,23 +54,52 @@ _PY_TYPES = {"string": str, "object": dict, "array": list}  # where isinstance a
 
 
 class _Compiler:
-    def __init__(self, root: dict[str, Any]) -> None:
+    def __init__(self, root: dict[str, Any], lazy: bool = False,
+                 pattern: Callable[[str], str] = str) -> None:
         self.root = root
         self.refs: dict[str, Check] = {}
+        self.lazy = lazy  # compile a `$ref`'s target when data first reaches it
+        self.pattern = pattern  # a `pattern` as Python's re is to read it
 
-    def ref(self, pointer: str) -> Check:
+    def target(self, pointer: str) -> Any:
         if not pointer.startswith("#/"):
             raise Unsupported(f"$ref {pointer!r}")
+        target: Any = self.root
+        for part in pointer[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(target, dict) or part not in target:
+                raise Unsupported(f"$ref {pointer!r} points nowhere")
+            target = target[part]
+        return target
+
+    def sub(self, schema: Any) -> Check:
+        """A property's, an extra key's or an item's schema: lazily, compiled when data
+        first reaches it (a manifest touches a few of wrangler's hundreds of keys)."""
+        if not self.lazy:
+            return self.compile(schema)
+        slot: list[Check] = []
+
+        def check(x: Any) -> bool:
+            if not slot:
+                slot.append(self.compile(schema))
+            return slot[0](x)
+
+        return check
+
+    def ref(self, pointer: str) -> Check:
         if pointer not in self.refs:
+            target = self.target(pointer)
             slot: list[Check] = []
-            self.refs[pointer] = lambda x: slot[0](x)  # recursion-safe forward reference
-            target: Any = self.root
-            for part in pointer[2:].split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                if not isinstance(target, dict) or part not in target:
-                    raise Unsupported(f"$ref {pointer!r} points nowhere")
-                target = target[part]
-            slot.append(self.compile(target))
+            if self.lazy:  # most of wrangler's definitions are never reached by a manifest
+                def check(x: Any) -> bool:
+                    if not slot:
+                        slot.append(self.compile(target))
+                    return slot[0](x)
+
+                self.refs[pointer] = check
+            else:
+                self.refs[pointer] = lambda x: slot[0](x)  # recursion-safe forward reference
+                slot.append(self.compile(target))
         return self.refs[pointer]
 
     def compile(self, schema: Any) -> Check:
@@ -120,9 +149,9 @@ class _Compiler:
                 "minProperties")
         if not any(k in schema for k in keys):
             return None
-        props = {k: self.compile(v) for k, v in schema.get("properties", {}).items()}
+        props = {k: self.sub(v) for k, v in schema.get("properties", {}).items()}
         extra = schema.get("additionalProperties", True)
-        extra_check = None if extra is True or extra is False else self.compile(extra)
+        extra_check = None if extra is True or extra is False else self.sub(extra)
         closed = extra is False
         required = tuple(schema.get("required", ()))
         names = self.compile(schema["propertyNames"]) if "propertyNames" in schema else None
@@ -152,7 +181,7 @@ class _Compiler:
     def array_check(self, schema: dict[str, Any]) -> Check | None:
         if "items" not in schema and not schema.get("uniqueItems"):
             return None
-        items = self.compile(schema["items"]) if "items" in schema else None
+        items = self.sub(schema["items"]) if "items" in schema else None
         unique = bool(schema.get("uniqueItems"))
 
         def check(x: Any) -> bool:
@@ -170,11 +199,11 @@ class _Compiler:
 
         return check
 
-    @staticmethod
-    def string_check(schema: dict[str, Any]) -> Check | None:
+    def string_check(self, schema: dict[str, Any]) -> Check | None:
         if not any(k in schema for k in ("pattern", "minLength", "maxLength")):
             return None
-        search = re.compile(schema["pattern"]).search if "pattern" in schema else None
+        search = re.compile(self.pattern(schema["pattern"])).search if "pattern" in schema \
+            else None
         least = schema.get("minLength", 0)
         most = schema.get("maxLength")
 
@@ -256,7 +285,11 @@ def _enum(values: list[Any]) -> Check:
     return check
 
 
-def compile_schema(schema: dict[str, Any]) -> Check:
+def compile_schema(schema: dict[str, Any], lazy: bool = False,
+                   pattern: Callable[[str], str] = str) -> Check:
     """A function data -> bool, exactly jsonschema's `is_valid` for this schema, which
-    may raise Unsure. Raises Unsupported for a schema it cannot check exactly."""
-    return _Compiler(schema).compile(schema)
+    may raise Unsure. Raises Unsupported for a schema it cannot check exactly: at once,
+    or with `lazy` (each `$ref` compiled when data first reaches it) possibly from the
+    check itself, which then means the same as Unsure (ask jsonschema). `pattern`: how
+    each `pattern` is rewritten for Python's re (confgen.schema anchors its `$`)."""
+    return _Compiler(schema, lazy, pattern).compile(schema)

@@ -12,16 +12,21 @@ regular files only, re-checked just before each replace).
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from confgen import fs, lockfile
 from confgen.compat import StrEnum
 from confgen.diagnostics import Diagnostic
 from confgen.lockfile import Lock, sha256
 from confgen.render import Output, generated_by_confgen
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 
 class State(StrEnum):
@@ -39,7 +44,7 @@ class Entry:
     path: str
     state: State
     new: str | None  # None for orphans and leftovers
-    old: bytes | None  # None when missing
+    old: bytes | None  # None when missing, and for a current output (it equals `new`)
     output: Output | None = None  # None for orphans, leftovers and the lock
 
 
@@ -69,36 +74,58 @@ def _refused(exc: fs.Refused) -> Diagnostic:
     return Diagnostic(exc.path, 1, 1, "CG416", exc.reason)
 
 
-def compare(tree: fs.Tree, outputs: dict[str, Output], lock: Lock, manifest: str) -> Disk:
-    """The state of every output, the lock, every orphan and every leftover, by path."""
+def compare(tree: fs.Tree, outputs: Mapping[str, Output | Callable[[], Output]], lock: Lock,
+            manifest: str, verify: Callable[[Output], None] | None = None) -> Disk:
+    """The state of every output, the lock, every orphan and every leftover, by path.
+    `outputs` may map a path to the call that renders it (render.planned): each is then
+    rendered, compared and, when current, let go before the next (only its text stays,
+    for the lock's hashes). `verify`: called at once on each output that is not current
+    (render.verify, before generate writes anything), which then keeps only its text."""
     lock_path = lockfile.lock_name(manifest)
-    texts = {p: o.text for p, o in outputs.items()}
-    texts[lock_path] = lockfile.text(manifest, {p: sha256(t.encode()) for p, t in texts.items()})
-    entries: list[Entry] = []
+    found: dict[str, list[Entry]] = {}
+    digests: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    for path, text in sorted(texts.items()):
-        try:
-            old = tree.read(path)
-        except fs.Refused as exc:
-            problems.append(_refused(exc))
-            continue
-        if old is None:
-            state = State.MISSING
-        elif old == text.encode():
-            state = State.CURRENT
-        elif path == lock_path or lock.owns(path, sha256(old)):
-            state = State.STALE
-        else:
-            state = State.EDITED
-        entries.append(Entry(path, state, text, old, outputs.get(path)))
-        entries.extend(Entry(t, State.LEFTOVER, None, None) for t in tree.leftovers(path))
-    for path in sorted(lock.paths - set(texts)):
+    for path in sorted(outputs):
+        made = outputs[path]
+        output = made if isinstance(made, Output) else made()
+        digests[path] = sha256(output.text.encode())
+        _state(tree, path, output.text, output, lock, found, problems, verify=verify)
+    _state(tree, lock_path, lockfile.text(manifest, digests), None, lock, found, problems,
+           is_lock=True)
+    entries = [e for path in sorted(found) for e in found[path]]
+    for path in sorted(lock.paths - set(outputs) - {lock_path}):
         orphan = _orphan(tree, path, lock, manifest)
         if isinstance(orphan, Diagnostic):
             problems.append(orphan)
         elif orphan is not None:
             entries.append(orphan)
     return Disk(tuple(entries), tuple(problems))
+
+
+def _state(tree: fs.Tree, path: str, text: str, output: Output | None, lock: Lock,
+           found: dict[str, list[Entry]], problems: list[Diagnostic],
+           is_lock: bool = False, verify: Callable[[Output], None] | None = None) -> None:
+    """One path's entry (then its leftovers) into `found`, or the reason into `problems`."""
+    try:
+        old = tree.read(path)
+    except fs.Refused as exc:
+        problems.append(_refused(exc))
+        return
+    if old is None:
+        state = State.MISSING
+    elif old == text.encode():
+        state = State.CURRENT
+    elif is_lock or lock.owns(path, sha256(old)):
+        state = State.STALE
+    else:
+        state = State.EDITED
+    if state is State.CURRENT and not is_lock:
+        old = output = None  # `old` equals `new`; nothing left to verify (30 MB on 3,000)
+    elif verify is not None and output is not None:
+        verify(output)
+        output = None  # verified: its parse-back data is not needed any more
+    found[path] = [Entry(path, state, text, old, output),
+                   *(Entry(t, State.LEFTOVER, None, None) for t in tree.leftovers(path))]
 
 
 _LOCK_NAME = re.compile(r"(.*\.)?confgen\.lock\Z")
@@ -128,7 +155,7 @@ def _orphan(tree: fs.Tree, path: str, lock: Lock, manifest: str) -> Entry | Diag
 WRANGLER_NAMES = ("wrangler.json", "wrangler.jsonc", "wrangler.toml")  # wrangler's own order
 
 
-def conflicting_configs(tree: fs.Tree, outputs: dict[str, Output],
+def conflicting_configs(tree: fs.Tree, outputs: Mapping[str, object],
                         lock: Lock) -> list[Diagnostic]:
     """Another wrangler file beside a generated one: wrangler silently reads the first of
     wrangler.json, wrangler.jsonc, wrangler.toml, so the generated file may never be used."""
@@ -251,39 +278,73 @@ def apply(tree: fs.Tree, entries: tuple[Entry, ...], manifest: str) -> Applied:
     return Applied(tuple(written), tuple(removed))
 
 
-WRITERS = 16  # files written at once
+BATCH = 64  # files staged at once (each holds two descriptors open)
+SYNCERS = 16  # fsyncs in flight at once
 
 
 def _write_all(tree: fs.Tree, entries: list[Entry]) -> list[str]:
-    """Each file written as _write does (temporary file, fsync, re-check, rename, fsync the
-    folder), up to WRITERS at a time: the disk then commits their fsyncs together instead
-    of one journal commit per file (which was most of a fresh generate's wall time).
-    After a failure no further write starts; the first failure, in path order, is raised."""
+    """Each file as _write does it (temporary file, fsync, re-check, rename, fsync of the
+    folder), in batches: the batch's temporary files are written, then fsynced together
+    (the disk commits concurrent fsyncs in one journal commit instead of one per file),
+    then each is re-checked and renamed, then each folder the batch touched is fsynced
+    once. Every file's bytes are on disk before its rename, and every rename before the
+    final lock is written, as before. Only the fsyncs run in threads: they release the GIL,
+    and nothing else in them competes for it. After a failure nothing more is renamed;
+    the batch's remaining temporary files are removed and the first failure raised."""
     if len(entries) < 2:
         for e in entries:
             assert e.new is not None
             _write(tree, e.path, e.new.encode(), e.old)
         return [e.path for e in entries]
     from concurrent.futures import ThreadPoolExecutor
-    from threading import Event
 
-    failed = Event()
-
-    def one(e: Entry) -> None:
-        assert e.new is not None
-        if failed.is_set():
-            return
-        try:
-            _write(tree, e.path, e.new.encode(), e.old)
-        except BaseException:
-            failed.set()
-            raise
-
-    with ThreadPoolExecutor(WRITERS) as pool:
-        futures = [pool.submit(one, e) for e in entries]
-    for future in futures:
-        future.result()
+    with ThreadPoolExecutor(SYNCERS) as pool:
+        for start in range(0, len(entries), BATCH):
+            _write_batch(tree, entries[start:start + BATCH], pool)
     return [e.path for e in entries]
+
+
+def _write_batch(tree: fs.Tree, batch: list[Entry], pool: Executor) -> None:
+    staged: list[tuple[Entry, fs.Staged]] = []  # written, not yet renamed
+    renamed: list[fs.Staged] = []
+    try:
+        for e in batch:
+            assert e.new is not None
+            _guarded(e.path, partial(_stage, tree, e.path, e.new.encode(), e, staged))
+        for (e, _), problem in zip(staged, pool.map(_synced, [s.fd for _, s in staged])):
+            if problem is not None:
+                raise WriteFailed(e.path, problem.strerror or str(problem))
+        while staged:
+            e, s = staged[0]
+            _guarded(e.path, partial(tree.commit, s, e.old))  # removes its temp on failure
+            renamed.append(staged.pop(0)[1])
+    finally:
+        for _, s in staged:
+            s.discard()
+            s.close()
+        folders: dict[tuple[int, int], fs.Staged] = {}
+        for s in renamed:
+            info = os.fstat(s.folder)
+            folders.setdefault((info.st_dev, info.st_ino), s)
+        problems = list(pool.map(_synced, [s.folder for s in folders.values()]))
+        for s in renamed:
+            s.close()
+    for folder, problem in zip(folders.values(), problems):
+        if problem is not None:
+            raise WriteFailed(folder.rel, problem.strerror or str(problem))
+
+
+def _stage(tree: fs.Tree, path: str, data: bytes, entry: Entry,
+           into: list[tuple[Entry, fs.Staged]]) -> None:
+    into.append((entry, tree.stage(path, data)))
+
+
+def _synced(fd: int) -> OSError | None:
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        return exc
+    return None
 
 
 def _write(tree: fs.Tree, path: str, data: bytes, expected: bytes | None) -> None:

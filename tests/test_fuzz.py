@@ -511,6 +511,24 @@ def test_tomlish_lines(lines: list[str]) -> None:
     validate("\n".join(lines).encode("utf-8", "surrogatepass"))
 
 
+def _read(parser: Any, text: str) -> tuple[str, Any]:
+    try:
+        return "ok", repr(parser.loads(text))  # repr: nan equals nan, 1 differs from 1.0
+    except parser.TOMLDecodeError as exc:
+        return "error", str(exc)
+
+
+@FUZZ
+@given(st.one_of(st.lists(TOKENS, max_size=80).map("".join),
+                 st.lists(LINE, max_size=30).map("\n".join)))
+def test_confgen_reads_toml_as_the_standard_library_does(text: str) -> None:
+    """confgen parses with compiled tomli (confgen.compat): same values, same errors."""
+    from confgen.compat import tomllib as used
+
+    assert used is not tomllib  # otherwise this proves nothing
+    assert _read(used, text) == _read(tomllib, text)
+
+
 @FUZZ
 @given(st.lists(MUTATION, min_size=1, max_size=6))
 def test_mutated_bundled_manifest(mutations: list[tuple[Any, ...]]) -> None:

@@ -261,14 +261,14 @@ def test_a_file_edited_between_compare_and_write_is_not_overwritten(
     manifest = repo / "project.toml"
     assert generate(manifest).ok
     manifest.write_text(M + 'vars = { A = "1" }\n')
-    real_write = fs.Tree.write
+    real_commit = fs.Tree.commit  # the rename of a written temporary file over the output
 
-    def edit_then_write(self: fs.Tree, rel: str, data: bytes, expected: bytes | None) -> None:
-        if rel == WRANGLER:
+    def edit_then_commit(self: fs.Tree, staged: fs.Staged, expected: bytes | None) -> None:
+        if staged.rel == WRANGLER:
             (repo / WRANGLER).write_text("// my edit\n")
-        real_write(self, rel, data, expected)
+        real_commit(self, staged, expected)
 
-    monkeypatch.setattr(fs.Tree, "write", edit_then_write)
+    monkeypatch.setattr(fs.Tree, "commit", edit_then_commit)
     done = generate(manifest)
     assert codes(done) == [("CG420", WRANGLER)]
     assert (repo / WRANGLER).read_text() == "// my edit\n"
@@ -351,17 +351,14 @@ def test_an_interrupted_run_leaves_files_the_next_run_recognises(repo: Path,
     assert generate(manifest).ok
     manifest.write_text(M + 'vars = { A = "1" }\n\n[workers.two]\nmain = "src/index.js"\n'
                         'vars = { B = "2" }\n')
-    real_write = fs.Tree.write
-    calls = []
+    real_commit = fs.Tree.commit
 
-    def die_on_second_output(self: fs.Tree, rel: str, data: bytes,
-                             expected: bytes | None) -> None:
-        calls.append(rel)
-        if rel == "workers/two/wrangler.jsonc":
+    def die_on_second_output(self: fs.Tree, staged: fs.Staged, expected: bytes | None) -> None:
+        if staged.rel == "workers/two/wrangler.jsonc":
             raise KeyboardInterrupt  # as good as kill -9 for what is on disk
-        real_write(self, rel, data, expected)
+        real_commit(self, staged, expected)
 
-    monkeypatch.setattr(fs.Tree, "write", die_on_second_output)
+    monkeypatch.setattr(fs.Tree, "commit", die_on_second_output)
     with pytest.raises(KeyboardInterrupt):
         generate(manifest)
     monkeypatch.undo()

@@ -44,6 +44,8 @@ def test_the_shipped_schema_compiles() -> None:
     """Otherwise validate silently falls back to jsonschema for everything (slow, not wrong)."""
     assert schema._compiled() is not None
     assert schema.passes(BUNDLED_DATA)
+    # validate compiles each `$ref` when data first reaches it: every one must compile
+    assert compile_schema(schema.schema(), lazy=False)(BUNDLED_DATA)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])

@@ -7,7 +7,6 @@ in the repository are left out of every rule (CG607 says so once).
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -28,6 +27,8 @@ CLASS_KEYS = (("durable_objects", "bindings", "Durable Object"),
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """"; did you mean 'X'?" for the closest candidate (case aside), or ""."""
     by_lower = {c.lower(): c for c in sorted(candidates)}
+    import difflib  # deferred: only a suggestion needs it
+
     close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
     return f"; did you mean {by_lower[close[0]]!r}?" if close else ""
 

@@ -46,7 +46,8 @@ def output_locations(project: Project) -> Iterator[Issue]:
     claimed = {lock.lower(): f"confgen's own {lock}",
                project.manifest.lower(): f"the manifest {project.manifest}"}
     folders: dict[str, str] = {}  # every folder an output needs -> that output
-    for path, where, what in output_paths(project):
+    paths = output_paths(project)
+    for path, where, what in paths:
         norm = normalise(path)
         if norm is None:
             yield Issue("CG402", where, f"{what} would be written to {path!r}, which is not "
@@ -66,7 +67,7 @@ def output_locations(project: Project) -> Iterator[Issue]:
         parts = key.split("/")
         for n in range(1, len(parts)):
             folders.setdefault("/".join(parts[:n]), what)
-    for path, where, what in output_paths(project):
+    for path, where, what in paths:
         norm = normalise(path)
         if norm is not None and norm.lower() in folders and claimed.get(norm.lower()) == what:
             yield Issue("CG401", where, f"{what} would be written to {norm!r}, the folder that "
