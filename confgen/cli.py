@@ -347,10 +347,12 @@ def plan(env: str | None, manifest: Path | None, fmt: str) -> None:
     except planning.CycleError as exc:
         click.echo(f"confgen: {exc}", err=True)
         sys.exit(EXIT_FAIL)
+    unnamed = tuple(planning.unnamed(project, env))
     if fmt == "json":
-        click.echo(json.dumps({"env": env, "steps": [s.as_dict() for s in steps]}, indent=2))
+        click.echo(json.dumps({"env": env, "steps": [s.as_dict() for s in steps],
+                               "not_deployed": list(unnamed)}, indent=2))
     else:
-        click.echo(planning.as_text(steps, env))
+        click.echo(planning.as_text(steps, env, unnamed))
 
 
 EXAMPLES_DEPLOY = """

@@ -101,6 +101,9 @@ _ALL = (
        "only, so it cannot work."),
     _e("CG221", "workflow-not-hosted", "A Workflow binding's `script_name` names a worker of "
        "this manifest that declares no workflow of that `name` and `class_name`."),
+    _e("CG222", "target-without-script-name", "A service binding or tail consumer names a "
+       "worker that has no script name in this environment (`name = false`, no `name` in its "
+       "section); wrangler would bind nothing. Give the target a `name` there."),
     _w("CG251", "inconsistent-binding-name", "One service or resource is bound under different "
        "names by different workers; pick one name."),
     _w("CG252", "service-cycle", "Service bindings (and Durable Object or Workflow bindings to "
@@ -113,6 +116,9 @@ _ALL = (
     _w("CG256", "secret-like-placeholder", "A var whose name says it is a secret holds an "
        "obvious placeholder, or is set for a development environment only (dev, local, test, "
        "...); make sure the real value is a secret where it matters."),
+    _w("CG257", "shared-script-name", "Two workers deploy as the same script (their `name`, "
+       "or `<name>-<env>` in an environment): each deploy replaces the other's. Fine for "
+       "local or test configs that are never deployed; otherwise rename one."),
     _e("CG301", "route-syntax", "The route pattern breaks Cloudflare's grammar: `*` only at the "
        "start of the host and the end of the path, no query, no port."),
     _e("CG302", "custom-domain-pattern", "A custom domain is a bare host: no wildcard, no path."),

@@ -72,7 +72,7 @@ def _candidates(project: Project, env: str | None,
                 continue
             pattern, _problems = parse_pattern(route.pattern, custom_domain=route.custom_domain)
             if pattern is not None:
-                out.append((Claim(config.name, worker.name, route.pattern, pattern.score),
+                out.append((Claim(config.name or worker.name, worker.name, route.pattern, pattern.score),
                             pattern))
     return out
 

@@ -133,7 +133,7 @@ class Config:
     """One worker in one environment (env None: the wrangler file's top level)."""
 
     env: str | None
-    name: str
+    name: str | None  # the script name; None: the file has none here (`name = false`)
     name_explicit: bool
     main: str | None
     compatibility_date: str | None

@@ -133,11 +133,24 @@ def _step(project: Project, worker: Worker, env: str | None) -> Step | None:
         config, env = worker.top, None
     if config is None:
         return None  # the worker takes no part in this environment (its `environments`)
+    if config.name is None:
+        return None  # no script name here (`name = false`): nothing wrangler can deploy
     namespace = None
     if worker.deploy == NAMESPACE:
         namespace = next((e.namespace for e in project.environments if e.name == env), None)
     return Step(worker.name, config.name, namespace, worker.output, env,
                 tuple(sorted(s.name for s in config.secrets)))
+
+
+def unnamed(project: Project, env: str | None) -> list[str]:
+    """Workers that take part in `env` but have no script name there (`name = false`): the
+    plan leaves them out, since `wrangler deploy` needs a name."""
+    out = []
+    for worker in project.workers:
+        config = worker.config(env) or (worker.top if not worker.envs else None)
+        if config is not None and config.name is None:
+            out.append(worker.name)
+    return sorted(out)
 
 
 def plan(project: Project, env: str | None) -> list[Step]:
@@ -146,7 +159,7 @@ def plan(project: Project, env: str | None) -> list[Step]:
     return [s for s in steps if s is not None]
 
 
-def as_text(steps: list[Step], env: str | None) -> str:
+def as_text(steps: list[Step], env: str | None, unnamed: tuple[str, ...] = ()) -> str:
     target = f"environment {env!r}" if env else "the top level"
     run = f"confgen deploy --env {shlex.quote(env)}" if env else "confgen deploy"
     lines = [f"# deploy plan for {target}: bound workers first, one `wrangler deploy` each",
@@ -162,4 +175,7 @@ def as_text(steps: list[Step], env: str | None) -> str:
                          "of the same name, or confgen deploy --secrets-file FILE:")
             lines.extend(f"#   {name} <- ${name}" for name in step.secrets)
         lines.extend(step.commands)
+    for worker in unnamed:
+        lines.append(f"\n# not deployed: {worker} has no script name in {target} "
+                     "(`name = false`; `wrangler deploy` needs one)")
     return "\n".join(lines)

@@ -59,7 +59,7 @@ class _Builder:
         self.envs = tuple(sorted(self.environments))
         self.router: Mapping[str, Any] | None = data.get("router")
         self.tops: dict[str, Config] = {}
-        self.scripts: dict[tuple[str, str | None], str] = {}
+        self.scripts: dict[tuple[str, str | None], str | None] = {}
         self.merged: dict[tuple[str, str, str | None], Mapping[str, Any]] = {}
 
     # -- merging ---------------------------------------------------------------------------
@@ -72,20 +72,35 @@ class _Builder:
 
     def script(self, target: str, env: str | None) -> str:
         """A service target's script name in `env` (wrangler's `<name>-<env>` rule); a worker
-        that takes part in no environment has only its top-level script."""
-        key = (target, env)
-        found = self.scripts.get(key)
-        if found is None:  # every binding to a target asks again: answered once
-            found = self.scripts[key] = self._script(target, env)
-        return found
+        that takes part in no environment has only its top-level script. A target without a
+        script name there keeps its key (CG258 reports the binding)."""
+        return self.script_or_none(target, env) or target
 
-    def _script(self, target: str, env: str | None) -> str:
-        if target not in self.workers or env is None or self.deploy(target) == NAMESPACE:
-            return target
+    def script_or_none(self, target: str, env: str | None) -> str | None:
+        key = (target, env)
+        if key not in self.scripts:  # every binding to a target asks again: answered once
+            self.scripts[key] = self._script(target, env)
+        return self.scripts[key]
+
+    def top_script(self, target: str) -> str | None:
+        """A worker's top-level script name: its `name` (default: its key); `name = false`
+        is a file without one (None)."""
+        given = self.workers[target].get("name", target)
+        return given if isinstance(given, str) else None
+
+    def _script(self, target: str, env: str | None) -> str | None:
+        if target not in self.workers:
+            return target  # an external service: its name as given
+        top = self.top_script(target)
+        if env is None or self.deploy(target) == NAMESPACE:
+            return top
         if not self.worker_envs(target):  # a single-script worker: every env binds it
-            return target
+            return top
         own = self.workers[target].get("env", {}).get(env, {})
-        return str(own.get("name", f"{target}-{env}"))
+        given = own.get("name")
+        if isinstance(given, str):
+            return given
+        return f"{top}-{env}" if top is not None else None  # wrangler's default
 
     def resource(self, kind: str, rid: str | None, env: str | None) -> Mapping[str, Any]:
         """A declared resource's keys in `env` (read only: shared by every binding to it)."""
@@ -171,7 +186,7 @@ class _Builder:
             flags = self.project.get("compatibility_flags", ())
         namespaced = self.deploy(name) == NAMESPACE
         explicit_name = own.get("name")
-        script = explicit_name or (name if env is None or namespaced else f"{name}-{env}")
+        script = explicit_name if isinstance(explicit_name, str) else self._script(name, env)
         main = get("main")
         if env is not None and main is None and self.config_top(name).main is not None:
             lost += (("main", self.lost_at(name, self.own(name, env), "main")),)

@@ -145,7 +145,7 @@ def _entries(values: dict[str, Any], given: dict[str, Any]) -> tuple[tuple[str, 
 
 def _top(project: Project, worker: Worker) -> Section:
     c = worker.top
-    values: dict[str, Any] = {"name": c.name}
+    values: dict[str, Any] = {"name": c.name}  # None (`name = false`): left out
     values.update(_inherited(c))
     values.update(_bindings(c))
     return Section(None, "", _entries(_ordered(values, dict(c.wrangler)), dict(c.wrangler)))  # the templates comment env sections only
@@ -155,7 +155,7 @@ def _env(project: Project, worker: Worker, config: Config, top_inherited: dict[s
          top_bindings: dict[str, Any]) -> Section:
     """An env section: what differs from the top level (`top_*`, computed once per file)."""
     values: dict[str, Any] = {}
-    if config.name_explicit:
+    if config.name_explicit and config.name is not None:
         values["name"] = config.name
     for key, value in _inherited(config).items():
         if value != top_inherited[key]:
@@ -173,6 +173,8 @@ def _env(project: Project, worker: Worker, config: Config, top_inherited: dict[s
         namespace = next((e.namespace for e in project.environments if e.name == env), None)
         comment = (f"{env}: script {config.name!r}, deploy with "
                    f"`wrangler deploy -e {env} --dispatch-namespace {namespace}`")
+    elif config.name is None:
+        comment = f"{env}: no script name (not deployable)"
     else:
         comment = f"{env}: script {config.name!r}"
     kept = tuple((k, v) for k, v in values.items()

@@ -18,6 +18,7 @@ from confgen.rules import (
     resources,
     router,
     routes,
+    scripts,
     variables,
 )
 from confgen.source.scan import Sources
@@ -26,6 +27,7 @@ Rule = Callable[[Project], Iterable[Issue]]
 
 RULES: tuple[Rule, ...] = (
     *references.RULES,
+    *scripts.RULES,
     *resources.RULES,
     *bindings.RULES,
     *durable.RULES,

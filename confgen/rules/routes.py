@@ -58,7 +58,7 @@ def one_script_per_pattern(project: Project) -> Iterator[Issue]:
             how = "top level" if config.env is None else (
                 f"environment {config.env!r}" + ("" if config.routes_own else ", inherited"))
             for route in config.routes:
-                claims.setdefault(_key(route.pattern), []).append((config.name, how, route))
+                claims.setdefault(_key(route.pattern), []).append((config.name or f"{worker.name} (no script name)", how, route))
     reported: set[tuple[KeyPath, str]] = set()
     for pattern, claimants in sorted(claims.items()):
         first_script, first_how, _ = claimants[0]

@@ -1,0 +1,75 @@
+"""Script names: which script each worker deploys as in each environment (its `name`, default
+its key; `name = false` for a file without one), and what breaks when two workers share one
+or a binding names a worker that has none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from confgen.diagnostics import Issue
+from confgen.model import NAMESPACE, Config, Project, Worker
+
+
+def _in_env(worker: Worker, env: str | None) -> Config | None:
+    """The section that answers for `worker` in `env` (a single-script worker's top level)."""
+    return worker.config(env) or (worker.top if not worker.envs else None)
+
+
+def _label(config: Config) -> str:
+    return "the top level" if config.env is None else f"environment {config.env!r}"
+
+
+def shared_scripts(project: Project) -> Iterator[Issue]:
+    """Two workers that deploy as one script (in one namespace, or at account level)."""
+    namespaces = {e.name: e.namespace for e in project.environments}
+    first: dict[tuple[str | None, str], tuple[Worker, Config]] = {}
+    for worker in project.workers:
+        for config in worker.configs:
+            if config.name is None:
+                continue
+            space = namespaces.get(config.env or "") if worker.deploy == NAMESPACE else None
+            key = (space, config.name)
+            other = first.setdefault(key, (worker, config))
+            if other[0] is worker:
+                continue
+            named = config.path + ("name",) if config.name_explicit else (
+                worker.path + ("name",) if "name" in _raw(project, worker) else worker.path)
+            yield Issue("CG257", named, f"worker {worker.name!r} deploys as script "
+                        f"{config.name!r} in {_label(config)}, as worker {other[0].name!r} "
+                        f"does in {_label(other[1])}: the last deploy replaces the other's")
+
+
+def _raw(project: Project, worker: Worker) -> dict[str, object]:
+    found: dict[str, object] = project.data.get("workers", {}).get(worker.name, {})
+    return found
+
+
+def unnamed_targets(project: Project) -> Iterator[Issue]:
+    """A service binding or tail consumer to a worker with no script name there."""
+    known = project.workers_by_name
+    for worker in project.workers:
+        for config in worker.configs:
+            targets = [(s.service, s.path + ("service",), "service binding")
+                       for s in config.services]
+            targets += [(t.service, t.path + ("service",), "tail consumer")
+                        for t in config.tail_consumers]
+            for target, path, what in targets:
+                host = known.get(target)
+                answers = _in_env(host, config.env) if host is not None else None
+                if answers is not None and answers.name is None:
+                    yield Issue("CG222", path, f"{what} names worker {target!r}, which has no "
+                                f"script name in {_label(answers)} (`name = false`); give it "
+                                "a `name` there")
+
+
+def namespaced_top_name(project: Project) -> Iterator[Issue]:
+    """A namespaced worker's script is its key: the dispatcher looks it up by that."""
+    for worker in project.workers:
+        given = _raw(project, worker).get("name", worker.name)
+        if worker.deploy == NAMESPACE and given != worker.name:
+            yield Issue("CG214", worker.path + ("name",), f"namespaced worker "
+                        f"{worker.name!r} cannot deploy as {given!r}: the dispatcher looks it "
+                        f"up as {worker.name!r} in the namespace")
+
+
+RULES = (shared_scripts, unnamed_targets, namespaced_top_name)
