@@ -185,8 +185,9 @@ _ALL = (
     _e("CG502", "import-two-configs", "`confgen import`: a folder holds two wrangler files; "
        "wrangler reads only the first of wrangler.json, wrangler.jsonc, wrangler.toml, and so "
        "does import. Remove the other."),
-    _e("CG503", "import-duplicate-worker", "`confgen import`: two wrangler files configure one "
-       "worker name; only the first (by path) is imported."),
+    _w("CG503", "import-shared-script-name", "`confgen import`: two wrangler files have one "
+       "script `name`; the first (by path) keeps it as its worker key, a later one is imported "
+       "under a key made from its folder, with `name` set to the shared script (CG257)."),
     _e("CG504", "import-not-expressible", "`confgen import`: the manifest format cannot say "
        "this key or value, so it is left out (or approximated) and the generated file will "
        "differ there."),
@@ -201,6 +202,9 @@ _ALL = (
        "key wrangler's schema does not have (`usage_model`, a typo); wrangler warns "
        "\"Unexpected fields\" and ignores it, so the manifest leaves it out and the meaning "
        "does not change. Remove it from the original."),
+    _i("CG509", "import-no-name", "`confgen import`: a wrangler file has no top-level "
+       "`name` (a test or local config); it is imported under a key made from its folder, "
+       "with `name = false`, so the generated file has no name either."),
     _e("CG601", "binding-unbound", "The code uses a binding (env.NAME) that no environment "
        "of the worker binds; bind it in project.toml or fix the name."),
     _w("CG602", "binding-partly-bound", "The code uses a binding that some environments do not "

@@ -274,7 +274,7 @@ class _Builder:
     def retarget(self, key: str, value: Any, env: str | None) -> Any:
         """`script_name` of a Durable Object or Workflow binding naming a manifest worker: that
         worker's script in this environment, as for a service binding."""
-        if key not in SCRIPT_TARGETS or env is None:
+        if key not in SCRIPT_TARGETS:
             return value
         entries = value.get("bindings", ()) if isinstance(value, dict) else value
         fixed = [{**e, "script_name": self.script(e["script_name"], env)}

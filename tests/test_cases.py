@@ -41,7 +41,8 @@ CODES_TESTED_ELSEWHERE = {
     # `confgen import` codes are about folders of wrangler files: tests/import_cases/
     **{code: "tests/test_import_cases.py::"
              "test_import_case_reports_exactly_the_expected_diagnostics"
-       for code in ("CG501", "CG502", "CG503", "CG504", "CG505", "CG507", "CG508")},
+       for code in ("CG501", "CG502", "CG503", "CG504", "CG505", "CG507", "CG508",
+                    "CG509")},
 }
 
 

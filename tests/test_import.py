@@ -272,13 +272,20 @@ def test_broken_toml_and_jsonc_are_located_and_the_rest_is_imported(fleet: Path)
     assert "broken/" not in (fleet / "project.toml").read_text()
 
 
-def test_two_configs_for_one_worker_name(fleet: Path) -> None:
+def test_two_configs_for_one_worker_name_are_both_imported(fleet: Path) -> None:
+    """The first by path keeps the name as its key; the other gets a key from its folder
+    (`tail` is taken, so `tail-2`) and says the shared script in `name`."""
     write(fleet / "copy" / "wrangler.toml", TAIL)
     done = importer.run(fleet)
     assert ("CG503", "tail/wrangler.toml", 1) in codes(done)
-    assert [p.state for p in done.pairs if p.file == "tail/wrangler.toml"] == ["not imported"] * 3
+    assert [p.state for p in done.pairs if p.file == "tail/wrangler.toml"] == ["equal"] * 3
+    assert {"copy/wrangler.toml", "tail/wrangler.toml"} <= set(done.adopted)
     data = tomllib.loads((fleet / "project.toml").read_text())
     assert data["workers"]["tail"]["path"] == "copy"
+    assert "name" not in data["workers"]["tail"]
+    assert data["workers"]["tail-2"]["path"] == "tail"
+    assert data["workers"]["tail-2"]["name"] == "tail"
+    assert validate_file(fleet / "project.toml").errors == 0
 
 
 def test_two_wrangler_files_in_one_folder(fleet: Path) -> None:

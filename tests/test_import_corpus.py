@@ -138,8 +138,6 @@ def test_proven_equal_originals_were_adopted(runs: dict[str, Run]) -> None:
 # The limits docs/import.md names ("Known limits"), as import words them: every original
 # that is not adopted must be explained by one of them, so a new kind of difference fails here.
 KNOWN_LIMITS = (
-    ("CG504", "no top-level `name`"),
-    ("CG503", "is also configured by"),
     ("CG504", "CG105: worker"),  # no main/assets, or no compatibility_date
     ("CG504", "CG101: unknown key"),  # a key outside the pinned wrangler's schema
 )

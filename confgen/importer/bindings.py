@@ -259,11 +259,11 @@ class Bindings:
         for other in self.workers.values():
             if other.scripts.get(ctx) == name:
                 return other.name
-        if name in self.workers:
-            other = self.workers[name]
-            self._unexpressible(w, path, f"names {name!r}, which is {name!r}'s top-level "
+        owner = next((o for o in self.workers.values() if o.scripts.get(None) == name), None)
+        if owner is not None:
+            self._unexpressible(w, path, f"names {name!r}, which is {owner.name!r}'s top-level "
                                 f"script, in {ctx!r}; a manifest reference means "
-                                f"{other.scripts.get(ctx, name)!r} there")
+                                f"{owner.scripts.get(ctx, name)!r} there")
         elif service:
             self.external.add(name)
         return name

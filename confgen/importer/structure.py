@@ -60,6 +60,7 @@ class _Structurer:
         self.diagnostics: list[Diagnostic] = []
         self.origins: dict[KeyPath, tuple[str, KeyPath]] = {}
         self.comments: dict[KeyPath, list[str]] = {}
+        self.scripts: dict[str, str | None] = {}  # manifest key -> top-level script name
 
     def problem(self, original: Original, path: KeyPath, code: str, message: str) -> None:
         where = format_path(path) + ": " if path else ""
@@ -69,23 +70,56 @@ class _Structurer:
     # -- which files become workers, and their environments -------------------------------
 
     def choose_workers(self) -> dict[str, Original]:
+        """Manifest key -> file. A file's key is its top-level `name`; a file whose name an
+        earlier file already took, or that has none, gets a key from its folder (and says its
+        script name, or that it has none, in `name`: self.scripts)."""
         chosen: dict[str, Original] = {}
         name_ok = _pattern("scriptName")
+        valid = [o.data.get("name") for o in self.originals]
+        taken = {n for n in valid if isinstance(n, str) and name_ok.match(n) and len(n) <= 63}
         for o in self.originals:
             name = o.data.get("name")
-            if not isinstance(name, str):
-                self.problem(o, (), "CG504", "no top-level `name`: a manifest worker is named "
-                             "by it; not imported")
-            elif not name_ok.match(name) or len(name) > 63:
-                self.problem(o, ("name",), "CG504", f"{name!r} cannot be a manifest worker "
-                             "name (wrangler's script names: lowercase letters, digits, `-` "
-                             "and `_`, at most 63); not imported")
+            if name is None:
+                key = self.folder_key(o, taken)
+                self.problem(o, (), "CG509", f"no top-level `name`: imported as worker "
+                             f"{key!r} with `name = false`")
+                self.scripts[key] = None
+            elif not isinstance(name, str) or not name_ok.match(name) or len(name) > 63:
+                self.problem(o, ("name",), "CG504", f"{name!r} cannot be a script name in the "
+                             "manifest (wrangler's script names: lowercase letters, digits, "
+                             "`-` and `_`, at most 63); not imported")
+                continue
             elif name in chosen:
-                self.problem(o, ("name",), "CG503", f"worker {name!r} is also configured by "
-                             f"{chosen[name].path}; only that file is imported")
+                key = self.folder_key(o, taken)
+                self.problem(o, ("name",), "CG503", f"script {name!r} is also configured by "
+                             f"{chosen[name].path}: imported as worker {key!r} with "
+                             f"`name = \"{name}\"` (CG257)")
+                self.scripts[key] = name
             else:
-                chosen[name] = o
+                key = name
+                self.scripts[key] = name
+            taken.add(key)
+            chosen[key] = o
         return chosen
+
+    @staticmethod
+    def folder_key(o: Original, taken: set[str]) -> str:
+        """A manifest key from the file's folder: its last part, or as many more as make it
+        unique (`starters-minimal`), else numbered; never a key or script name in use."""
+        parts = [p for p in o.folder.split("/") if p not in ("", ".")]
+        candidates = []
+        for n in range(1, len(parts) + 1):
+            slug = re.sub(r"[^a-z0-9_-]+", "-", "-".join(parts[-n:]).lower())
+            slug = slug.strip("-")[:63].strip("-")
+            if slug and slug not in candidates:
+                candidates.append(slug)
+        candidates = candidates or ["worker"]  # the imported folder itself
+        for slug in candidates:
+            if slug not in taken:
+                return slug
+        base = candidates[-1][:59]
+        return next(f"{base}-{i}" for i in range(2, len(taken) + 3)
+                    if f"{base}-{i}" not in taken)
 
     def env_names(self, chosen: dict[str, Original]) -> tuple[str, ...]:
         env_ok = _pattern("envName")
@@ -135,7 +169,9 @@ class _Structurer:
         for env in w.envs:
             section: dict[str, Any] = {}
             name = w.section(env).get("name")
-            if name is not None and not namespaced and name != f"{w.name}-{env}":
+            script = self.scripts[w.name]
+            default = f"{script}-{env}" if script is not None else None
+            if name is not None and not namespaced and name != default:
                 section["name"] = name
                 self.origins[base + ("env", env, "name")] = (o.path, ("env", env, "name"))
             section.update(self.diff(o, ("env", env), base + ("env", env), envs[env], table))
@@ -217,11 +253,12 @@ class _Structurer:
 
     # -- the whole project ----------------------------------------------------------------
 
-    def namespaced(self, o: Original, envs: tuple[str, ...]) -> dict[str, str] | None:
-        """{env: namespace} when the file is a namespaced worker as confgen writes one."""
+    def namespaced(self, o: Original, envs: tuple[str, ...], key: str) -> dict[str, str] | None:
+        """{env: namespace} when the file is a namespaced worker as confgen writes one (its
+        script is its key in every environment)."""
         hints = dict(o.namespaces)
         name = o.data.get("name")
-        if not envs or any(e not in hints for e in envs):
+        if name != key or not envs or any(e not in hints for e in envs):
             return None
         if any(o.data["env"][e].get("name") != name for e in envs):
             return None
@@ -243,19 +280,23 @@ class _Structurer:
         workers: dict[str, Worker] = {}
         for name, o in chosen.items():
             envs = tuple(e for e in environments(o.data) if e in all_envs)
-            ns = self.namespaced(o, envs) if envs else None
+            ns = self.namespaced(o, envs, name) if envs else None
             for env, namespace in (ns or {}).items():
                 if namespaces.setdefault(env, namespace) != namespace:
                     ns = None  # the manifest has one namespace per environment
             deploy[name] = ns is not None
-            scripts: dict[Ctx, str] = {None: name}
+            script = self.scripts[name]
+            scripts: dict[Ctx, str] = {None: script} if script is not None else {}
             for env in all_envs:
                 own = o.data["env"][env] if env in envs else {}
                 explicit = own.get("name")
                 if deploy[name] or not envs:
-                    scripts[env] = name  # one script answers in every environment
-                elif env in envs:
-                    scripts[env] = explicit if isinstance(explicit, str) else f"{name}-{env}"
+                    if script is not None:
+                        scripts[env] = script  # one script answers in every environment
+                elif env in envs and isinstance(explicit, str):
+                    scripts[env] = explicit
+                elif env in envs and script is not None:
+                    scripts[env] = f"{script}-{env}"
             workers[name] = Worker(name, o, envs, scripts)
         b = Bindings(workers, all_envs)
         b.plan()
@@ -276,6 +317,9 @@ class _Structurer:
             table = self.worker(b, w, account, deploy[name])
             folder = w.original.folder
             head: dict[str, Any] = {}
+            if self.scripts[name] != name:  # a shared script name, or none (`false`)
+                head["name"] = self.scripts[name] or False
+                self.origins[("workers", name, "name")] = (w.original.path, ("name",))
             if folder != f"workers/{name}":
                 head["path"] = folder
             if w.original.format != project_format:
