@@ -13,8 +13,10 @@ from pathlib import Path
 import json5
 import pytest
 import wrangler_reader as wr
+from click.testing import CliRunner
 
 from confgen import plan
+from confgen.cli import main
 from confgen.generate import generate
 from confgen.validate import validate_file
 
@@ -126,3 +128,14 @@ def test_plan_leaves_out_a_worker_without_a_name_and_says_so(generated: Path) ->
     production = plan.plan(project, "production")
     assert ("api-test", "api-smoke") in [(s.worker, s.script) for s in production]
     assert plan.unnamed(project, "production") == []
+
+
+def test_plan_command_names_what_it_leaves_out(generated: Path) -> None:
+    manifest = str(generated / "project.toml")
+    runner = CliRunner()
+    text = runner.invoke(main, ["plan", "--env", "staging", "--manifest", manifest])
+    assert text.exit_code == 0
+    assert "-c workers/api/test/wrangler.jsonc" not in text.output
+    assert text.output.rstrip().endswith("(`name = false`; `wrangler deploy` needs one)")
+    data = runner.invoke(main, ["plan", "--format", "json", "--manifest", manifest])
+    assert json.loads(data.output)["not_deployed"] == ["api-test"]  # the top level
