@@ -101,8 +101,8 @@ _ALL = (
        "only, so it cannot work."),
     _e("CG221", "workflow-not-hosted", "A Workflow binding's `script_name` names a worker of "
        "this manifest that declares no workflow of that `name` and `class_name`."),
-    _e("CG222", "target-without-script-name", "A service binding or tail consumer names a "
-       "worker that has no script name in this environment (`name = false`, no `name` in its "
+    _e("CG222", "target-without-script-name", "A service binding, tail consumer, or Durable "
+       "Object or Workflow `script_name` names a worker that has no script name in this environment (`name = false`, no `name` in its "
        "section); wrangler would bind nothing. Give the target a `name` there."),
     _w("CG251", "inconsistent-binding-name", "One service or resource is bound under different "
        "names by different workers; pick one name."),

@@ -34,6 +34,17 @@ _UNSET_NAME = re.compile(r"^[A-Za-z0-9_-]+\Z")
 _OWN_PRESENCE = frozenset({"name", "routes", "route", "triggers"})
 
 
+def _script_refs(value: Any) -> set[str]:
+    """Every `service` and `script_name` string in a file (the scripts its bindings name)."""
+    if isinstance(value, dict):
+        found = {v for k, v in value.items() if k in ("service", "script_name")
+                 and isinstance(v, str)}
+        return found.union(*(_script_refs(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_script_refs(v) for v in value))
+    return set()
+
+
 def _key_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=repr)
 
@@ -77,6 +88,8 @@ class _Structurer:
         name_ok = _pattern("scriptName")
         valid = [o.data.get("name") for o in self.originals]
         taken = {n for n in valid if isinstance(n, str) and name_ok.match(n) and len(n) <= 63}
+        for o in self.originals:  # a key never takes a name a binding uses for a script
+            taken.update(_script_refs(o.data))
         for o in self.originals:
             name = o.data.get("name")
             if name is None:

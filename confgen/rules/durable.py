@@ -127,7 +127,7 @@ def bound_classes(project: Project) -> Iterator[Issue]:
                                 f"creates class {cls!r} (add it to `new_sqlite_classes`)")
 
 
-def _script_targets(config: Config) -> Iterator[tuple[str, KeyPath, str]]:
+def script_targets(config: Config) -> Iterator[tuple[str, KeyPath, str]]:
     value = config.get("durable_objects")
     bindings = value.get("bindings") if isinstance(value, dict) else None
     for key, entries, sub in (("durable_objects", _list(bindings), ("bindings",)),
@@ -140,7 +140,7 @@ def _script_targets(config: Config) -> Iterator[tuple[str, KeyPath, str]]:
 def hosts_with_paths(project: Project, config: Config) -> Iterator[tuple[str, KeyPath]]:
     """(worker of the manifest, where) for each Durable Object class or Workflow `config`
     binds from another script."""
-    for script, path, _ in _script_targets(config):
+    for script, path, _ in script_targets(config):
         host = by_script(project, script, config.env)
         if host is not None:
             yield host.name, path
@@ -156,7 +156,7 @@ def namespaced_hosts(project: Project) -> Iterator[Issue]:
     reported: set[KeyPath] = set()
     for worker in project.workers:
         for config in worker.configs:
-            for script, path, key in _script_targets(config):
+            for script, path, key in script_targets(config):
                 target = by_script(project, script, config.env)
                 what = "Durable Object" if key == "durable_objects" else "Workflow"
                 if target is None and config.env:

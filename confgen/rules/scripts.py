@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from confgen.diagnostics import Issue
 from confgen.model import NAMESPACE, Config, Project, Worker
+from confgen.rules.durable import script_targets
 
 
 def _in_env(worker: Worker, env: str | None) -> Config | None:
@@ -45,7 +46,8 @@ def _raw(project: Project, worker: Worker) -> dict[str, object]:
 
 
 def unnamed_targets(project: Project) -> Iterator[Issue]:
-    """A service binding or tail consumer to a worker with no script name there."""
+    """A service binding, tail consumer, Durable Object or Workflow binding to a worker with
+    no script name there."""
     known = project.workers_by_name
     for worker in project.workers:
         for config in worker.configs:
@@ -53,6 +55,9 @@ def unnamed_targets(project: Project) -> Iterator[Issue]:
                        for s in config.services]
             targets += [(t.service, t.path + ("service",), "tail consumer")
                         for t in config.tail_consumers]
+            # a script_name naming a worker without a script here keeps its key (resolve)
+            targets += [(script, path, f"{key} binding")
+                        for script, path, key in script_targets(config)]
             for target, path, what in targets:
                 host = known.get(target)
                 answers = _in_env(host, config.env) if host is not None else None
