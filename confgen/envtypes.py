@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from confgen import dts_fast
 from confgen.diagnostics import KeyPath
+from confgen.dts_fast import bare
 from confgen.model import Config, Project, Worker
 
 TS_OUTPUT = "worker-configuration.d.ts"
@@ -221,7 +223,8 @@ def context(worker: Worker) -> dict[str, Any]:
         "base": base,
         "envs": [(env_interface(c.env or ""), c.env or "", members([rows[id(c)]]))
                  for c in worker.envs],
-        "process_env": [m.name for m in base if m.kind in ("var", "secret")]
+        # JSON strings: a var may be named anything, and a raw `"` broke the declaration
+        "process_env": [json.dumps(m.name) for m in base if m.kind in ("var", "secret")]
         if populates_process_env(worker.top) else [],
     }
 
@@ -231,23 +234,24 @@ def _python_members(found: list[Member]) -> list[Member]:
     return [m for m in found if m.name.isidentifier() and not keyword.iskeyword(m.name)]
 
 
-_COMMENT = re.compile(r"\s*/\*.*?\*/")
-
-
-def _bare(ts: str) -> str:
-    """A type without its /* comments */ (they are not part of the type)."""
-    return _COMMENT.sub("", ts) if "/*" in ts else ts
 
 
 def declared(ctx: dict[str, Any]) -> dict[str, list[list[Any]]]:
     """What the TypeScript text must declare: interface -> [[name, optional, type]]."""
-    out = {"__BaseEnv_Env": [[m.name, m.optional, _bare(m.ts)] for m in ctx["base"]]}
+    out = {"__BaseEnv_Env": [[m.name, m.optional, bare(m.ts)] for m in ctx["base"]]}
     for interface, _, found in ctx["envs"]:
-        out[interface] = [[m.name, False, _bare(m.ts)] for m in found]
+        out[interface] = [[m.name, False, bare(m.ts)] for m in found]
     return out
 
 
 def parse_back(text: str) -> dict[str, list[list[Any]]]:
+    """The Env interfaces a .d.ts declares: read by the strict line reader when the text is
+    in its subset (confgen.dts_fast), else with tree-sitter's TypeScript grammar."""
+    fast = dts_fast.read(text)
+    return fast if fast is not None else parse_back_tree_sitter(text)
+
+
+def parse_back_tree_sitter(text: str) -> dict[str, list[list[Any]]]:
     """The Env interfaces a .d.ts declares, read with tree-sitter's TypeScript grammar."""
     from confgen.source.js_syntax import parse_typescript
 
@@ -283,7 +287,7 @@ def parse_back(text: str) -> dict[str, list[list[Any]]]:
                 key_text = original(key) if key is not None else ""
                 if key is not None and key.type == "string":
                     key_text = json.loads(key_text)
-                typ_text = _bare(original(typ).removeprefix(":").strip()) if typ else ""
+                typ_text = bare(original(typ).removeprefix(":").strip()) if typ else ""
                 optional = any(c.type == "?" for c in sig.children)
                 rows.append([key_text, optional, typ_text])
             out[label] = rows
