@@ -17,6 +17,8 @@ import json
 import re
 from typing import Any
 
+from confgen.envtypes import bare
+
 _IDENT = r"[A-Za-z_$][A-Za-z0-9_$]*"
 # A JSON string: every JSON escape is a TypeScript escape with the same meaning, and no
 # line terminator of JavaScript (LF, CR, U+2028, U+2029) may stand in it raw here.
@@ -42,12 +44,6 @@ _STRINGIFY = ("type StringifyValues<EnvType extends Record<string, unknown>> = {
               ("\t[Binding in keyof EnvType]: EnvType[Binding] extends string ? "
                "EnvType[Binding] : string;"),
               "};")
-_COMMENT = re.compile(r"\s*/\*.*?\*/")
-
-
-def bare(ts: str) -> str:
-    """A type without its /* comments */ (they are not part of the type)."""
-    return _COMMENT.sub("", ts) if "/*" in ts else ts
 
 
 def read(text: str) -> dict[str, list[list[Any]]] | None:

@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from confgen import dts_fast
 from confgen.diagnostics import KeyPath
-from confgen.dts_fast import bare
 from confgen.model import Config, Project, Worker
 
 TS_OUTPUT = "worker-configuration.d.ts"
@@ -236,6 +234,14 @@ def _python_members(found: list[Member]) -> list[Member]:
 
 
 
+_COMMENT = re.compile(r"\s*/\*.*?\*/")
+
+
+def bare(ts: str) -> str:
+    """A type without its /* comments */ (they are not part of the type)."""
+    return _COMMENT.sub("", ts) if "/*" in ts else ts
+
+
 def declared(ctx: dict[str, Any]) -> dict[str, list[list[Any]]]:
     """What the TypeScript text must declare: interface -> [[name, optional, type]]."""
     out = {"__BaseEnv_Env": [[m.name, m.optional, bare(m.ts)] for m in ctx["base"]]}
@@ -247,6 +253,8 @@ def declared(ctx: dict[str, Any]) -> dict[str, list[list[Any]]]:
 def parse_back(text: str) -> dict[str, list[list[Any]]]:
     """The Env interfaces a .d.ts declares: read by the strict line reader when the text is
     in its subset (confgen.dts_fast), else with tree-sitter's TypeScript grammar."""
+    from confgen import dts_fast  # generate's alone: validate never reads an Env file
+
     fast = dts_fast.read(text)
     return fast if fast is not None else parse_back_tree_sitter(text)
 
