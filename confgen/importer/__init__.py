@@ -78,11 +78,14 @@ def _types_files(root: Path, generated: list[str]) -> tuple[dict[str, str], list
     writes the same facts there); any other stays protected and is reported."""
     taken: dict[str, str] = {}
     kept: list[Diagnostic] = []
-    for rel in generated:
-        path = root / rel
-        if path.is_symlink() or not path.is_file():
+    tree = fs.Tree.open(root)  # no link followed, no endless file read: generate's own rule
+    try:
+        found = {rel: _regular(tree, rel) for rel in generated}
+    finally:
+        tree.close()
+    for rel, raw in found.items():
+        if raw is None:
             continue
-        raw = path.read_bytes()
         if GENERATED_TYPES.match(raw):
             taken[rel] = lockfile.sha256(raw)
         else:
@@ -91,6 +94,15 @@ def _types_files(root: Path, generated: list[str]) -> tuple[dict[str, str], list
                                    "(or confgen) wrote: generate leaves it (CG413) until it is removed or "
                                    "`--force` is given"))
     return taken, kept
+
+
+def _regular(tree: fs.Tree, rel: str) -> bytes | None:
+    """The bytes of the regular file at `rel`; None for nothing there, or a link, a FIFO, a
+    folder or an oversized file (generate refuses to touch those anyway)."""
+    try:
+        return tree.read(rel)
+    except (fs.Refused, OSError):  # OSError: a file where a folder should be, say
+        return None
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
