@@ -73,7 +73,7 @@ class _Builder:
     def script(self, target: str, env: str | None) -> str:
         """A service target's script name in `env` (wrangler's `<name>-<env>` rule); a worker
         that takes part in no environment has only its top-level script. A target without a
-        script name there keeps its key (CG258 reports the binding)."""
+        script name there keeps its key (CG222 reports the binding)."""
         return self.script_or_none(target, env) or target
 
     def script_or_none(self, target: str, env: str | None) -> str | None:

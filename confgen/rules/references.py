@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import NAMESPACE, RESOURCE_USES, Project
+from confgen.model import NAMESPACE, RESOURCE_USES, Config, Project
 
 # Keys that make a worker complete without `main`: an assets-only worker, a Pages project.
 NO_SCRIPT = ("assets", "pages_build_output_dir")
@@ -23,16 +23,18 @@ def complete_workers(project: Project) -> Iterator[Issue]:
                         "[project])")
 
 
+def worker_targets(config: Config) -> list[tuple[str, KeyPath, str]]:
+    """(target worker, where, what) of a section's service bindings and tail consumers."""
+    return [(s.service, s.path + ("service",), "service binding") for s in config.services] \
+        + [(t.service, t.path + ("service",), "tail consumer") for t in config.tail_consumers]
+
+
 def service_targets(project: Project) -> Iterator[Issue]:
     known = {w.name: w for w in project.workers}
     external = set(project.external_services)
     for worker in project.workers:
         for config in worker.configs:
-            targets = [(s.service, s.path + ("service",), "service binding")
-                       for s in config.services]
-            targets += [(t.service, t.path + ("service",), "tail consumer")
-                        for t in config.tail_consumers]
-            for target, path, what in targets:
+            for target, path, what in worker_targets(config):
                 if target not in known and target in external:
                     continue
                 if target not in known:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from confgen.diagnostics import Issue
 from confgen.model import NAMESPACE, Config, Project, Worker
 from confgen.rules.durable import script_targets
+from confgen.rules.references import worker_targets
 
 
 def _in_env(worker: Worker, env: str | None) -> Config | None:
@@ -51,10 +52,7 @@ def unnamed_targets(project: Project) -> Iterator[Issue]:
     known = project.workers_by_name
     for worker in project.workers:
         for config in worker.configs:
-            targets = [(s.service, s.path + ("service",), "service binding")
-                       for s in config.services]
-            targets += [(t.service, t.path + ("service",), "tail consumer")
-                        for t in config.tail_consumers]
+            targets = worker_targets(config)
             # a script_name naming a worker without a script here keeps its key (resolve)
             targets += [(script, path, f"{key} binding")
                         for script, path, key in script_targets(config)]
