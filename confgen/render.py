@@ -17,14 +17,12 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
-import jinja2
-
 from confgen import domains, wrangler
 from confgen.compat import tomllib
 from confgen.model import Project
 from confgen.paths import normalise
 from confgen.router_table import RouterSpec, render_router_module, table_data
-from confgen.templating import render
+from confgen.templating import TemplateError, render
 
 
 class RenderError(Exception):
@@ -124,9 +122,8 @@ def _rendering(path: str) -> Iterator[None]:
     """A template or router-table failure becomes a RenderError naming the output."""
     try:
         yield
-    except jinja2.TemplateError as exc:
-        where = f" ({exc.name}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) \
-            else ""
+    except TemplateError as exc:
+        where = f" ({exc.name}:{exc.lineno})" if exc.lineno is not None else ""
         raise RenderError(path, f"template error{where}: {exc.message}") from None
     except (ValueError, SyntaxError) as exc:
         raise RenderError(path, f"cannot render: {exc}") from None

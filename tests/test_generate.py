@@ -166,6 +166,7 @@ def test_output_that_does_not_parse_back_is_never_written(
 def test_broken_template_is_a_one_line_error(small_project: Path, tmp_path_factory:
                                              pytest.TempPathFactory,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import confgen.template_compiler
     import confgen.templating
     from confgen.resources import data_dir
 
@@ -174,11 +175,13 @@ def test_broken_template_is_a_one_line_error(small_project: Path, tmp_path_facto
         (broken / template.name).write_text(template.read_text())
     (broken / "wrangler.jsonc.j2").write_text("{% for x in %}\n")
     monkeypatch.setattr(confgen.templating, "data_dir", lambda name: broken)
-    confgen.templating.environment.cache_clear()
+    confgen.templating.renderer.cache_clear()
+    confgen.template_compiler.environment.cache_clear()
     try:
         done = generate(small_project)
     finally:
-        confgen.templating.environment.cache_clear()
+        confgen.templating.renderer.cache_clear()
+        confgen.template_compiler.environment.cache_clear()
     assert [d.code for d in done.diagnostics] == ["CG421"]
     assert "template error (wrangler.jsonc.j2:1)" in done.diagnostics[0].message
     assert done.written == ()

@@ -1,3 +1,3 @@
-"""Precompiled Jinja2 templates: one module per file in templates/, written by
-`make templates` (scripts/compile-templates) and used only while it matches its template
-exactly (see confgen.templating._Loader). tests/test_templates_compiled.py keeps them current."""
+"""Templates compiled to plain Python: one module per file in templates/, written by
+`make templates` (confgen.template_compiler) and used only while it matches its template
+exactly (confgen.templating.renderer). tests/test_templates_compiled.py keeps them current."""
