@@ -100,11 +100,14 @@ def parse(raw: bytes, manifest: str) -> Lock:
         if not isinstance(table, dict):
             raise LockError(_line_of(source, f'"{key}"'), f"{key!r} is not an object")
         for path, digest in table.items():
-            where = _line_of(source, json.dumps(path, ensure_ascii=False))
+            # the entry's line is looked up only for an error: finding it for every entry
+            # made reading the lock of 1,000 workers quadratic (a tenth of a second)
             if normalise(path) != path:
-                raise LockError(where, f"entry {path!r} is not a normalised path inside the "
+                raise LockError(_line_of(source, json.dumps(path, ensure_ascii=False)),
+                                f"entry {path!r} is not a normalised path inside the "
                                 "manifest's folder; confgen never writes such an entry")
             if not isinstance(digest, str) or not _HASH.match(digest):
-                raise LockError(where, f"entry {path!r} has no sha256")
+                raise LockError(_line_of(source, json.dumps(path, ensure_ascii=False)),
+                                f"entry {path!r} has no sha256")
         tables.append({str(k): str(v) for k, v in table.items()})
     return Lock(tables[0], tables[1])
