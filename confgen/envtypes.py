@@ -16,6 +16,7 @@ import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -90,9 +91,14 @@ def output_path(worker: Worker) -> str | None:
     main = worker.top.main
     if not main:
         return None
-    if is_python(worker):
-        return str(PurePosixPath(worker.dir) / PurePosixPath(main).parent / PY_OUTPUT)
-    return str(PurePosixPath(worker.dir) / TS_OUTPUT)
+    return _output_path(worker.dir, main)
+
+
+@cache  # asked by the rules, the plan and the render of each worker: pathlib once
+def _output_path(folder: str, main: str) -> str:
+    if main.endswith(".py"):
+        return str(PurePosixPath(folder) / PurePosixPath(main).parent / PY_OUTPUT)
+    return str(PurePosixPath(folder) / TS_OUTPUT)
 
 
 def output_paths(project: Project) -> list[tuple[str, KeyPath, str]]:
@@ -121,8 +127,12 @@ def literal(value: Any) -> str:
 
 
 def _module(worker: Worker) -> str:
-    main = PurePosixPath(worker.top.main or "index")
-    return "./" + str(main.with_suffix("")).removeprefix("./")
+    return _module_of(worker.top.main or "index")
+
+
+@cache  # a fleet's workers share a few entry paths
+def _module_of(main: str) -> str:
+    return "./" + str(PurePosixPath(main).with_suffix("")).removeprefix("./")
 
 
 def _bindings(worker: Worker, config: Config, module: str) -> Iterator[tuple[str, str, str]]:
@@ -143,8 +153,8 @@ def _bindings(worker: Worker, config: Config, module: str) -> Iterator[tuple[str
                 "binding"
         else:
             yield s.binding, f"Fetcher /* {s.script} */", "binding"
-    passthrough = dict(config.wrangler)
-    for key, inner, field, typ in PASSTHROUGH_TYPES:
+    passthrough = dict(config.wrangler) if config.wrangler else {}
+    for key, inner, field, typ in PASSTHROUGH_TYPES if passthrough else ():
         value = passthrough.get(key)
         if isinstance(value, dict) and inner is not None:
             value = value.get(inner)
@@ -179,22 +189,34 @@ def _rows(worker: Worker, config: Config, module: str) -> list[Row]:
     return out
 
 
+_ORDER = {"var": 0, "secret": 1, "binding": 2}
+# Members are frozen: one object per distinct member, shared by every worker that has it
+# (a fleet's workers declare the same few bindings; building each anew was a third of
+# members' time)
+_member = cache(Member)
+
+
 def members(sections: list[list[Row]]) -> list[Member]:
     """Every binding of the sections' rows, optional unless every one of them has it."""
-    found: dict[str, list[str]] = {}
-    kinds: dict[str, str] = {}
-    count: dict[str, int] = {}
+    if len(sections) == 1:  # an environment's own interface: its rows, each name once
+        return [_member(name, (typ,), False, kind) for _, name, typ, kind in
+                sorted([(_ORDER[kind], name, typ, kind) for name, typ, kind in sections[0]])]
+    found: dict[str, list[Any]] = {}  # name -> [types, kind, sections having it]
     for rows in sections:
         for name, typ, kind in rows:
-            types = found.setdefault(name, [])
-            if typ not in types:
-                types.append(typ)
-            kinds.setdefault(name, kind)
-            count[name] = count.get(name, 0) + 1
-    order = {"var": 0, "secret": 1, "binding": 2}
-    return sorted((Member(n, tuple(sorted(t)), count[n] < len(sections), kinds[n])
-                   for n, t in found.items()),
-                  key=lambda m: (m.optional, order[m.kind], m.name))
+            entry = found.get(name)
+            if entry is None:
+                found[name] = [[typ], kind, 1]
+            else:
+                if typ not in entry[0]:
+                    entry[0].append(typ)
+                entry[2] += 1
+    every = len(sections)
+    # names are unique, so the tuples sort by (optional, kind, name) alone
+    return [_member(name, tuple(sorted(types)), optional, kind)
+            for optional, _, name, types, kind in sorted(
+                [(count < every, _ORDER[kind], name, types, kind)
+                 for name, (types, kind, count) in found.items()])]
 
 
 def env_interface(env: str) -> str:
