@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from confgen.envtypes import bare
@@ -46,6 +47,17 @@ _STRINGIFY = ("type StringifyValues<EnvType extends Record<string, unknown>> = {
               "};")
 
 
+@lru_cache(maxsize=1 << 16)  # a fleet's Env files repeat the same member lines
+def _member(line: str) -> tuple[int, str, bool, str] | None:
+    """(depth, name, optional, type without comments) of a member line, or None."""
+    member = _MEMBER.fullmatch(line)
+    if member is None:
+        return None
+    key = member.group(2)
+    return (len(member.group(1)), json.loads(key) if key.startswith('"') else key,
+            member.group(3) == "?", bare(member.group(4)))
+
+
 def read(text: str) -> dict[str, list[list[Any]]] | None:
     """interface -> [[name, optional, type]] for the Env interfaces (a name ending in Env,
     no `extends`), or None when the text is not in the subset this reader knows."""
@@ -68,13 +80,11 @@ def read(text: str) -> dict[str, list[list[Any]]] | None:
                 continue
             if rows is None and stack[:-1] == ["namespace"] and _MAIN_MODULE.fullmatch(line):
                 continue  # GlobalProps' only member
-            member = _MEMBER.fullmatch(line)
-            if member is None or len(member.group(1)) != depth:
+            member = _member(line)
+            if member is None or member[0] != depth:
                 return None
             if rows is not None:
-                key = member.group(2)
-                rows.append([json.loads(key) if key.startswith('"') else key,
-                             member.group(3) == "?", bare(member.group(4))])
+                rows.append(list(member[1:]))
             continue
         if top == "module":
             if line == "}":

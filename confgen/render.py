@@ -87,6 +87,23 @@ def parse_jsonc(text: str) -> Any:
         return json5.loads(text)
 
 
+def _same_types(parsed: Any, meant: Any) -> bool:
+    """Given parsed == meant: whether every scalar also has the same JSON type, which ==
+    does not tell (true == 1 == 1.0, and 0.0 == -0.0). Lists and tuples are both arrays."""
+    kind = type(parsed)
+    if kind is dict:
+        return all(_same_types(v, meant[k]) for k, v in parsed.items())
+    if kind is list:
+        return all(map(_same_types, parsed, meant))
+    if kind is float:
+        return isinstance(meant, float) and repr(parsed) == repr(meant)
+    if kind is bool or parsed is None:
+        return meant is parsed
+    if kind is int:
+        return isinstance(meant, int) and not isinstance(meant, bool)
+    return isinstance(meant, str) if kind is str else _canonical(parsed) == _canonical(meant)
+
+
 def _canonical(value: Any) -> str:
     """JSON with sorted keys: tells true from 1 and 1 from 1.0, which == does not."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=repr)
@@ -112,7 +129,7 @@ def verify(output: Output) -> None:
         raise RenderError(output.path, f"does not parse: {exc}") from None
     same = parsed == output.meant
     if same and output.syntax != "python":  # the router's tables hold frozensets
-        same = _canonical(parsed) == _canonical(output.meant)
+        same = _same_types(parsed, output.meant)
     if not same:
         raise RenderError(output.path, "does not parse back to the data it was rendered from")
 

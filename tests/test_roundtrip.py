@@ -117,3 +117,39 @@ def test_json_filter_writes_what_json_dumps_writes(value: Any, indent: int | Non
         expected = expected.replace("\n", "\n" + " " * indent)
     expected = _LINE_BREAKERS.sub(lambda m: f"\\u{ord(m.group()):04x}", expected)
     assert json_value(value, indent) == expected
+
+
+def _retyped(draw: st.DrawFn, value: Any) -> Any:
+    """`value` with some scalars swapped for an equal one of another JSON type."""
+    if isinstance(value, dict):
+        return {k: _retyped(draw, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_retyped(draw, v) for v in value]
+    # equal values (True == 1 == 1.0 hash alike: one key each) of every JSON type
+    swaps: dict[Any, list[Any]] = {1: [True, 1, 1.0], 0: [False, 0, 0.0, -0.0], 2: [2, 2.0]}
+    if type(value) in (bool, int, float) and value in swaps and draw(st.booleans()):
+        return draw(st.sampled_from(swaps[value]))
+    return value
+
+
+@st.composite
+def _equal_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
+    value = draw(JSON_VALUES | st.lists(st.sampled_from([True, False, 0, 1, 0.0, 2, "x"])))
+    return value, _retyped(draw, value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pair=_equal_pairs())
+def test_verify_tells_equal_values_of_other_json_types_apart(pair: tuple[Any, Any]) -> None:
+    """Parsed data equal (==) to what was meant passes only if every scalar also has the
+    same JSON text: what the canonical JSON dump decided before, without dumping."""
+    parsed, meant = pair
+    text = json.dumps(parsed)
+    output = render.Output("w/wrangler.json", "json", text, meant)
+    back = json.loads(text)
+    same = back == meant and json.dumps(back, sort_keys=True) == json.dumps(meant, sort_keys=True)
+    if same:
+        verify(output)
+    else:
+        with pytest.raises(render.RenderError):
+            verify(output)
