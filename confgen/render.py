@@ -92,9 +92,16 @@ def _same_types(parsed: Any, meant: Any) -> bool:
     does not tell (true == 1 == 1.0, and 0.0 == -0.0). Lists and tuples are both arrays."""
     kind = type(parsed)
     if kind is dict:
-        return all(_same_types(v, meant[k]) for k, v in parsed.items())
+        for k, v in parsed.items():
+            other = meant[k]
+            if not (type(v) is str and type(other) is str or _same_types(v, other)):
+                return False
+        return True
     if kind is list:
-        return all(map(_same_types, parsed, meant))
+        for v, other in zip(parsed, meant):
+            if not (type(v) is str and type(other) is str or _same_types(v, other)):
+                return False
+        return True
     if kind is float:
         return isinstance(meant, float) and repr(parsed) == repr(meant)
     if kind is bool or parsed is None:
