@@ -310,22 +310,29 @@ class Tree:
 
     # -- leftovers -----------------------------------------------------------------------
 
-    def leftovers(self, rel: str) -> list[str]:
-        """Temporary files an interrupted write of `rel` left beside it."""
+    def leftovers(self, rel: str, hidden: list[str] | None = None) -> list[str]:
+        """Temporary files an interrupted write of `rel` left beside it. `hidden`: what
+        hidden_files said of its folder, when the caller keeps that per folder."""
+        if hidden is None:
+            hidden = self.hidden_files(rel)
+        prefix, _, name = rel.rpartition("/")
+        pattern = temp_pattern(name)
+        return sorted(f"{prefix}/{n}" if prefix else n for n in hidden if pattern.match(n))
+
+    def hidden_files(self, rel: str) -> list[str]:
+        """The regular files whose names start with a dot in the folder of `rel` (every
+        temporary file confgen writes or wrote is one), by one scan of the folder."""
         try:
             folder = self._open_folder(rel, create=False)
         except (Refused, OSError):
             return []
         if folder is None:
             return []
-        prefix, _, name = rel.rpartition("/")
-        pattern = temp_pattern(name)
         try:
-            found = [entry.name for entry in os.scandir(folder)
-                     if pattern.match(entry.name) and entry.is_file(follow_symlinks=False)]
+            return [entry.name for entry in os.scandir(folder)
+                    if entry.name[:1] == "." and entry.is_file(follow_symlinks=False)]
         finally:
             os.close(folder)
-        return sorted(f"{prefix}/{n}" if prefix else n for n in found)
 
     def remove_leftover(self, rel: str) -> None:
         folder = self._open_folder(rel, create=False)

@@ -233,7 +233,8 @@ def planned(project: Project, source: str = "project.toml") -> dict[str, Callabl
                 output = make()
             # One spelling per file: `./x`, `a/../x` and `x` are the same output, and the
             # lock knows it by this name (validate has rejected paths that do not normalise).
-            return replace(output, path=normalise(output.path) or output.path)
+            spelled = normalise(output.path) or output.path
+            return output if spelled == output.path else replace(output, path=spelled)
 
         found[normalise(path) or path] = made
 

@@ -85,13 +85,16 @@ def compare(tree: fs.Tree, outputs: Mapping[str, Output | Callable[[], Output]],
     found: dict[str, list[Entry]] = {}
     digests: dict[str, str] = {}
     problems: list[Diagnostic] = []
+    folders: dict[str, list[str]] = {}  # hidden files by folder: one scan per folder
     for path in sorted(outputs):
         made = outputs[path]
         output = made if isinstance(made, Output) else made()
-        digests[path] = sha256(output.text.encode())
-        _state(tree, path, output.text, output, lock, found, problems, verify=verify)
+        data = output.text.encode()
+        digests[path] = sha256(data)
+        _state(tree, path, output.text, output, lock, found, problems, verify=verify,
+               data=data, folders=folders)
     _state(tree, lock_path, lockfile.text(manifest, digests), None, lock, found, problems,
-           is_lock=True)
+           is_lock=True, folders=folders)
     entries = [e for path in sorted(found) for e in found[path]]
     for path in sorted(lock.paths - set(outputs) - {lock_path}):
         orphan = _orphan(tree, path, lock, manifest)
@@ -104,8 +107,11 @@ def compare(tree: fs.Tree, outputs: Mapping[str, Output | Callable[[], Output]],
 
 def _state(tree: fs.Tree, path: str, text: str, output: Output | None, lock: Lock,
            found: dict[str, list[Entry]], problems: list[Diagnostic],
-           is_lock: bool = False, verify: Callable[[Output], None] | None = None) -> None:
-    """One path's entry (then its leftovers) into `found`, or the reason into `problems`."""
+           is_lock: bool = False, verify: Callable[[Output], None] | None = None,
+           data: bytes | None = None, folders: dict[str, list[str]] | None = None) -> None:
+    """One path's entry (then its leftovers) into `found`, or the reason into `problems`.
+    `data`: the text encoded, when the caller has it; `folders`: hidden files by folder,
+    kept across calls."""
     try:
         old = tree.read(path)
     except fs.Refused as exc:
@@ -113,7 +119,7 @@ def _state(tree: fs.Tree, path: str, text: str, output: Output | None, lock: Loc
         return
     if old is None:
         state = State.MISSING
-    elif old == text.encode():
+    elif old == (text.encode() if data is None else data):
         state = State.CURRENT
     elif is_lock or lock.owns(path, sha256(old)):
         state = State.STALE
@@ -124,8 +130,14 @@ def _state(tree: fs.Tree, path: str, text: str, output: Output | None, lock: Loc
     elif verify is not None and output is not None:
         verify(output)
         output = None  # verified: its parse-back data is not needed any more
+    hidden = None
+    if folders is not None:
+        folder = path.rpartition("/")[0]
+        hidden = folders.get(folder)
+        if hidden is None:
+            hidden = folders[folder] = tree.hidden_files(path)
     found[path] = [Entry(path, state, text, old, output),
-                   *(Entry(t, State.LEFTOVER, None, None) for t in tree.leftovers(path))]
+                   *(Entry(t, State.LEFTOVER, None, None) for t in tree.leftovers(path, hidden))]
 
 
 _LOCK_NAME = re.compile(r"(.*\.)?confgen\.lock\Z")
