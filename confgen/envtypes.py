@@ -16,7 +16,7 @@ import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -340,7 +340,7 @@ def output(worker: Worker, source: str) -> Any:
         ctx["envs"] = [(i, e, _python_members(m)) for i, e, m in ctx["envs"]]
         return Output(path, "python", render("worker_env.pyi.j2", header=header, **ctx), {})
     return Output(path, "typescript", render("worker-configuration.d.ts.j2", header=header,
-                                             **ctx), declared(ctx))
+                                             **ctx), partial(declared, ctx))
 
 
 def outputs(project: Project, source: str) -> list[Any]:

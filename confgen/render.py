@@ -39,7 +39,8 @@ class Output:
     path: str  # posix, relative to the manifest's folder
     syntax: str  # "jsonc", "toml", "json", "python" or "typescript": how to parse it back
     text: str
-    meant: Any = None  # what it must parse back to (python: its top-level tables by name)
+    meant: Any = None  # what it must parse back to (python: its top-level tables by name),
+    # or a call that returns it, made only if the output is verified (not when current)
 
 
 def _module_tables(tree: ast.Module, names: set[str]) -> dict[str, Any]:
@@ -118,6 +119,8 @@ def _canonical(value: Any) -> str:
 
 def verify(output: Output) -> None:
     """Raise RenderError unless the text parses back to exactly what was meant."""
+    if callable(output.meant):
+        output = replace(output, meant=output.meant())
     try:
         if output.syntax == "jsonc":
             parsed = parse_jsonc(output.text)

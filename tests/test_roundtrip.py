@@ -7,6 +7,7 @@ data; these tests drive it with hostile strings and check the values themselves.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import json5
@@ -153,3 +154,29 @@ def test_verify_tells_equal_values_of_other_json_types_apart(pair: tuple[Any, An
     else:
         with pytest.raises(render.RenderError):
             verify(output)
+
+
+def test_an_env_file_that_lost_a_member_does_not_verify() -> None:
+    """The typed Env's parse-back data is made only when verified (a current file never
+    needs it): made then, it still catches a declaration that does not match."""
+    from confgen import envtypes
+    from confgen.validate import validate_file
+
+    manifest = Path(__file__).parent / "golden" / "three_environments" / "project.toml"
+    project = validate_file(manifest).project
+    assert project is not None
+    checked = 0
+    for worker in project.workers:
+        if envtypes.output_path(worker) is None or envtypes.is_python(worker):
+            continue
+        output = envtypes.output(worker, "project.toml")
+        assert callable(output.meant)
+        verify(output)
+        lines = output.text.split("\n")
+        member = next(i for i, line in enumerate(lines) if line.startswith("\t") and ": " in line
+                      and "mainModule" not in line)
+        with pytest.raises(render.RenderError, match="does not parse back"):
+            verify(render.Output(output.path, output.syntax,
+                                 "\n".join(lines[:member] + lines[member + 1:]), output.meant))
+        checked += 1
+    assert checked >= 3
