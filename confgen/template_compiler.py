@@ -68,7 +68,7 @@ def compile_text(source: str, name: str) -> str:
     compiler does not translate (jinja2.TemplateSyntaxError for one that does not parse)."""
     code = _Compiler(name).module(environment().parse(source, name, name))
     return (HEADER.format(name=name)
-            + "from confgen.templating import FILTERS, attr, undefined\n\n"
+            + "from confgen.templating import FILTERS, MISSING, attr, item, undefined\n\n"
             + f"COMPILER = {templating.COMPILER!r}\nOPTIONS = {templating.options_key()!r}\n"
             + f"SOURCE = {source!r}\n" + code)
 
@@ -209,7 +209,11 @@ class _Compiler:
             loop = self.loop_of(node.node)
             if loop is not None:
                 return self.loop_attr(node, loop)
-            return f"attr({self.expr(node.node)}, {node.attr!r})"
+            obj = self.expr(node.node)
+            if obj.isidentifier():  # a loop variable: looked up inline, no call
+                return (f"(_a if (_a := getattr({obj}, {node.attr!r}, MISSING)) is not MISSING "
+                        f"else item({obj}, {node.attr!r}))")
+            return f"attr({obj}, {node.attr!r})"
         if isinstance(node, nodes.Not):
             return f"(not {self.expr(node.node)})"
         if isinstance(node, nodes.And):

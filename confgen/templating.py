@@ -145,7 +145,7 @@ FILTERS = {"json": json_value, "toml": toml_value, "toml_block": toml_block, "to
 OPTIONS: dict[str, Any] = {"keep_trailing_newline": True, "trim_blocks": True,
                            "lstrip_blocks": True, "autoescape": False}
 COMPILED = "confgen.compiled_templates"  # a module per template, written by `make templates`
-COMPILER = 1  # confgen.template_compiler's output format: bump when what it writes changes
+COMPILER = 2  # confgen.template_compiler's output format: bump when what it writes changes
 
 
 class TemplateError(Exception):
@@ -164,12 +164,17 @@ def undefined(name: str) -> NoReturn:
     raise TemplateError(f"{name!r} is undefined")
 
 
+MISSING = object()  # what getattr answers, in compiled templates, for no such attribute
+
+
 def attr(obj: Any, name: str) -> Any:
     """Jinja2's `obj.name`: the attribute, else the item; neither is an error."""
-    try:
-        return getattr(obj, name)
-    except AttributeError:
-        pass
+    found = getattr(obj, name, MISSING)
+    return found if found is not MISSING else item(obj, name)
+
+
+def item(obj: Any, name: str) -> Any:
+    """The second half of Jinja2's `obj.name`, for an object without that attribute."""
     try:
         return obj[name]
     except (TypeError, LookupError):

@@ -3,9 +3,9 @@
 # served only while SOURCE is the template's current text (confgen.templating).
 # mypy: ignore-errors
 # ruff: noqa
-from confgen.templating import FILTERS, attr, undefined
+from confgen.templating import FILTERS, MISSING, attr, item, undefined
 
-COMPILER = 1
+COMPILER = 2
 OPTIONS = "[('autoescape', False), ('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]"
 SOURCE = '[\n{% for entry in routes %}\n  {{ entry|json }}{{ "," if not loop.last }}\n{% endfor %}\n]\n'
 f_json = FILTERS['json']

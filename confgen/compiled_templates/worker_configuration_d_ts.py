@@ -3,9 +3,9 @@
 # served only while SOURCE is the template's current text (confgen.templating).
 # mypy: ignore-errors
 # ruff: noqa
-from confgen.templating import FILTERS, attr, undefined
+from confgen.templating import FILTERS, MISSING, attr, item, undefined
 
-COMPILER = 1
+COMPILER = 2
 OPTIONS = "[('autoescape', False), ('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]"
 SOURCE = '// {{ header }}\n/* eslint-disable */\ninterface __BaseEnv_Env {\n{% for m in base %}\n\t{{ m.key }}{{ "?" if m.optional }}: {{ m.ts }};\n{% endfor %}\n}\ndeclare namespace Cloudflare {\n\tinterface GlobalProps {\n\t\tmainModule: typeof import("{{ module }}");\n\t}\n{% for interface, env, env_members in envs %}\n\tinterface {{ interface }} {\n{% for m in env_members %}\n\t\t{{ m.key }}: {{ m.ts }};\n{% endfor %}\n\t}\n{% endfor %}\n\tinterface Env extends __BaseEnv_Env {}\n}\ninterface Env extends __BaseEnv_Env {}\n{% if process_env %}\ntype StringifyValues<EnvType extends Record<string, unknown>> = {\n\t[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;\n};\ndeclare namespace NodeJS {\n\tinterface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, {% for name in process_env %}{{ name }}{{ " | " if not loop.last }}{% endfor %}>> {}\n}\n{% endif %}\ndeclare module "*.txt" {\n\tconst value: string;\n\texport default value;\n}\ndeclare module "*.html" {\n\tconst value: string;\n\texport default value;\n}\ndeclare module "*.sql" {\n\tconst value: string;\n\texport default value;\n}\ndeclare module "*.bin" {\n\tconst value: ArrayBuffer;\n\texport default value;\n}\ndeclare module "*.wasm" {\n\tconst value: WebAssembly.Module;\n\texport default value;\n}\ndeclare module "*.wasm?module" {\n\tconst value: WebAssembly.Module;\n\texport default value;\n}\n'
 
@@ -22,12 +22,12 @@ def render(context):
     w = out.append
     w('// ' + str((c_header if c_header is not _M else _M('header'))) + '\n/* eslint-disable */\ninterface __BaseEnv_Env {\n')
     for l1_m in (c_base if c_base is not _M else _M('base')):
-        w('\t' + str(attr(l1_m, 'key')) + ('?' if attr(l1_m, 'optional') else '') + ': ' + str(attr(l1_m, 'ts')) + ';\n')
+        w('\t' + str((_a if (_a := getattr(l1_m, 'key', MISSING)) is not MISSING else item(l1_m, 'key'))) + ('?' if (_a if (_a := getattr(l1_m, 'optional', MISSING)) is not MISSING else item(l1_m, 'optional')) else '') + ': ' + str((_a if (_a := getattr(l1_m, 'ts', MISSING)) is not MISSING else item(l1_m, 'ts'))) + ';\n')
     w('}\ndeclare namespace Cloudflare {\n\tinterface GlobalProps {\n\t\tmainModule: typeof import("' + str((c_module if c_module is not _M else _M('module'))) + '");\n\t}\n')
     for (l2_interface, l2_env, l2_env_members, ) in (c_envs if c_envs is not _M else _M('envs')):
         w('\tinterface ' + str(l2_interface) + ' {\n')
         for l3_m in l2_env_members:
-            w('\t\t' + str(attr(l3_m, 'key')) + ': ' + str(attr(l3_m, 'ts')) + ';\n')
+            w('\t\t' + str((_a if (_a := getattr(l3_m, 'key', MISSING)) is not MISSING else item(l3_m, 'key'))) + ': ' + str((_a if (_a := getattr(l3_m, 'ts', MISSING)) is not MISSING else item(l3_m, 'ts'))) + ';\n')
         w('\t}\n')
     w('\tinterface Env extends __BaseEnv_Env {}\n}\ninterface Env extends __BaseEnv_Env {}\n')
     if (c_process_env if c_process_env is not _M else _M('process_env')):

@@ -3,9 +3,9 @@
 # served only while SOURCE is the template's current text (confgen.templating).
 # mypy: ignore-errors
 # ruff: noqa
-from confgen.templating import FILTERS, attr, undefined
+from confgen.templating import FILTERS, MISSING, attr, item, undefined
 
-COMPILER = 1
+COMPILER = 2
 OPTIONS = "[('autoescape', False), ('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]"
 SOURCE = '# {{ header }}\n# Use it under TYPE_CHECKING:\n#     if TYPE_CHECKING:\n#         from worker_env import Env\nfrom typing import Any, Literal, Protocol\n\n\nclass KVNamespace(Protocol):\n    async def get(self, key: str, *args: Any, **kwargs: Any) -> Any: ...\n    async def put(self, key: str, value: Any, *args: Any, **kwargs: Any) -> None: ...\n    async def delete(self, key: str) -> None: ...\n    async def list(self, *args: Any, **kwargs: Any) -> Any: ...\n\n\nclass D1Database(Protocol):\n    def prepare(self, query: str) -> Any: ...\n    async def batch(self, statements: list[Any]) -> Any: ...\n    async def exec(self, query: str) -> Any: ...\n\n\nclass R2Bucket(Protocol):\n    async def get(self, key: str, *args: Any, **kwargs: Any) -> Any: ...\n    async def put(self, key: str, value: Any, *args: Any, **kwargs: Any) -> Any: ...\n    async def delete(self, keys: Any) -> None: ...\n    async def list(self, *args: Any, **kwargs: Any) -> Any: ...\n\n\nclass Queue(Protocol):\n    async def send(self, message: Any, *args: Any, **kwargs: Any) -> None: ...\n    async def sendBatch(self, messages: Any, *args: Any, **kwargs: Any) -> None: ...  # noqa: N802\n\n\nclass Fetcher(Protocol):\n    async def fetch(self, request: Any, *args: Any, **kwargs: Any) -> Any: ...\n\n\nclass DispatchNamespace(Protocol):\n    def get(self, name: str, *args: Any, **kwargs: Any) -> Fetcher: ...\n\n\nclass DurableObjectNamespace(Protocol):\n    def idFromName(self, name: str) -> Any: ...  # noqa: N802\n    def get(self, id: Any, *args: Any, **kwargs: Any) -> Fetcher: ...\n\n\nclass Env(Protocol):\n    """Every binding of the top level and of each environment; `| None` where some lack it."""\n{% for m in base %}\n    {{ m.name }}: {{ m.py }}\n{% else %}\n    pass\n{% endfor %}\n{% for interface, env, env_members in envs %}\n\n\nclass {{ interface }}(Protocol):\n    """The bindings of environment {{ env|json }}."""\n{% for m in env_members %}\n    {{ m.name }}: {{ m.py }}\n{% else %}\n    pass\n{% endfor %}\n{% endfor %}\n'
 f_json = FILTERS['json']
@@ -23,7 +23,7 @@ def render(context):
     _e1 = True
     for l1_m in (c_base if c_base is not _M else _M('base')):
         _e1 = False
-        w('    ' + str(attr(l1_m, 'name')) + ': ' + str(attr(l1_m, 'py')) + '\n')
+        w('    ' + str((_a if (_a := getattr(l1_m, 'name', MISSING)) is not MISSING else item(l1_m, 'name'))) + ': ' + str((_a if (_a := getattr(l1_m, 'py', MISSING)) is not MISSING else item(l1_m, 'py'))) + '\n')
     if _e1:
         w('    pass\n')
     for (l2_interface, l2_env, l2_env_members, ) in (c_envs if c_envs is not _M else _M('envs')):
@@ -31,7 +31,7 @@ def render(context):
         _e3 = True
         for l3_m in l2_env_members:
             _e3 = False
-            w('    ' + str(attr(l3_m, 'name')) + ': ' + str(attr(l3_m, 'py')) + '\n')
+            w('    ' + str((_a if (_a := getattr(l3_m, 'name', MISSING)) is not MISSING else item(l3_m, 'name'))) + ': ' + str((_a if (_a := getattr(l3_m, 'py', MISSING)) is not MISSING else item(l3_m, 'py'))) + '\n')
         if _e3:
             w('    pass\n')
     return ''.join(out)

@@ -3,9 +3,9 @@
 # served only while SOURCE is the template's current text (confgen.templating).
 # mypy: ignore-errors
 # ruff: noqa
-from confgen.templating import FILTERS, attr, undefined
+from confgen.templating import FILTERS, MISSING, attr, item, undefined
 
-COMPILER = 1
+COMPILER = 2
 OPTIONS = "[('autoescape', False), ('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]"
 SOURCE = '{\n{% for key, value in top.entries %}\n  {{ key|json }}: {{ value|json(2) }}{{ "," if not loop.last or envs }}\n{% endfor %}\n{% if envs %}\n  "env": {\n{% for section in envs %}\n    {{ section.env|json }}: {\n{% for key, value in section.entries %}\n      {{ key|json }}: {{ value|json(6) }}{{ "," if not loop.last }}\n{% endfor %}\n    }{{ "," if not loop.last }}\n{% endfor %}\n  }\n{% endif %}\n}\n'
 f_json = FILTERS['json']
@@ -28,8 +28,8 @@ def render(context):
         _s2 = list((c_envs if c_envs is not _M else _M('envs')))
         _n2 = len(_s2)
         for _i2, l2_section in enumerate(_s2):
-            w('    ' + f_json(attr(l2_section, 'env')) + ': {\n')
-            _s3 = list(attr(l2_section, 'entries'))
+            w('    ' + f_json((_a if (_a := getattr(l2_section, 'env', MISSING)) is not MISSING else item(l2_section, 'env'))) + ': {\n')
+            _s3 = list((_a if (_a := getattr(l2_section, 'entries', MISSING)) is not MISSING else item(l2_section, 'entries')))
             _n3 = len(_s3)
             for _i3, (l3_key, l3_value, ) in enumerate(_s3):
                 w('      ' + f_json(l3_key) + ': ' + f_json(l3_value, 6) + (',' if (not (_i3 == _n3 - 1)) else '') + '\n')

@@ -3,9 +3,9 @@
 # served only while SOURCE is the template's current text (confgen.templating).
 # mypy: ignore-errors
 # ruff: noqa
-from confgen.templating import FILTERS, attr, undefined
+from confgen.templating import FILTERS, MISSING, attr, item, undefined
 
-COMPILER = 1
+COMPILER = 2
 OPTIONS = "[('autoescape', False), ('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]"
 SOURCE = '{% for line in header %}\n// {{ line }}\n{% endfor %}\n{\n{% for key, value in top.entries %}\n  {{ key|json }}: {{ value|json(2) }}{{ "," if not loop.last or envs }}\n{% endfor %}\n{% if envs %}\n  "env": {\n{% for section in envs %}\n    // {{ section.comment }}\n    {{ section.env|json }}: {\n{% for key, value in section.entries %}\n      {{ key|json }}: {{ value|json(6) }}{{ "," if not loop.last }}\n{% endfor %}\n    }{{ "," if not loop.last }}\n{% endfor %}\n  }\n{% endif %}\n}\n'
 f_json = FILTERS['json']
@@ -31,8 +31,8 @@ def render(context):
         _s3 = list((c_envs if c_envs is not _M else _M('envs')))
         _n3 = len(_s3)
         for _i3, l3_section in enumerate(_s3):
-            w('    // ' + str(attr(l3_section, 'comment')) + '\n    ' + f_json(attr(l3_section, 'env')) + ': {\n')
-            _s4 = list(attr(l3_section, 'entries'))
+            w('    // ' + str((_a if (_a := getattr(l3_section, 'comment', MISSING)) is not MISSING else item(l3_section, 'comment'))) + '\n    ' + f_json((_a if (_a := getattr(l3_section, 'env', MISSING)) is not MISSING else item(l3_section, 'env'))) + ': {\n')
+            _s4 = list((_a if (_a := getattr(l3_section, 'entries', MISSING)) is not MISSING else item(l3_section, 'entries')))
             _n4 = len(_s4)
             for _i4, (l4_key, l4_value, ) in enumerate(_s4):
                 w('      ' + f_json(l4_key) + ': ' + f_json(l4_value, 6) + (',' if (not (_i4 == _n4 - 1)) else '') + '\n')

@@ -3,9 +3,9 @@
 # served only while SOURCE is the template's current text (confgen.templating).
 # mypy: ignore-errors
 # ruff: noqa
-from confgen.templating import FILTERS, attr, undefined
+from confgen.templating import FILTERS, MISSING, attr, item, undefined
 
-COMPILER = 1
+COMPILER = 2
 OPTIONS = "[('autoescape', False), ('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]"
 SOURCE = '{% for line in header %}\n# {{ line }}\n{% endfor %}\n\n{% for key, value in top.inline %}\n{{ key|toml_key }} = {{ value|toml_block }}\n{% endfor %}\n{% for key, value in top.tables %}\n\n[{{ key|toml_key }}]\n{% for name, item in value.items() %}\n{{ name|toml_key }} = {{ item|toml }}\n{% endfor %}\n{% endfor %}\n{% for section in envs %}\n\n# {{ section.comment }}\n[env.{{ section.env|toml_key }}]\n{% for key, value in section.inline %}\n{{ key|toml_key }} = {{ value|toml_block }}\n{% endfor %}\n{% for key, value in section.tables %}\n\n[env.{{ section.env|toml_key }}.{{ key|toml_key }}]\n{% for name, item in value.items() %}\n{{ name|toml_key }} = {{ item|toml }}\n{% endfor %}\n{% endfor %}\n{% endfor %}\n'
 f_toml = FILTERS['toml']
@@ -28,14 +28,14 @@ def render(context):
         w(f_toml_key(l2_key) + ' = ' + f_toml_block(l2_value) + '\n')
     for (l3_key, l3_value, ) in attr((c_top if c_top is not _M else _M('top')), 'tables'):
         w('\n[' + f_toml_key(l3_key) + ']\n')
-        for (l4_name, l4_item, ) in attr(l3_value, 'items')():
+        for (l4_name, l4_item, ) in (_a if (_a := getattr(l3_value, 'items', MISSING)) is not MISSING else item(l3_value, 'items'))():
             w(f_toml_key(l4_name) + ' = ' + f_toml(l4_item) + '\n')
     for l5_section in (c_envs if c_envs is not _M else _M('envs')):
-        w('\n# ' + str(attr(l5_section, 'comment')) + '\n[env.' + f_toml_key(attr(l5_section, 'env')) + ']\n')
-        for (l6_key, l6_value, ) in attr(l5_section, 'inline'):
+        w('\n# ' + str((_a if (_a := getattr(l5_section, 'comment', MISSING)) is not MISSING else item(l5_section, 'comment'))) + '\n[env.' + f_toml_key((_a if (_a := getattr(l5_section, 'env', MISSING)) is not MISSING else item(l5_section, 'env'))) + ']\n')
+        for (l6_key, l6_value, ) in (_a if (_a := getattr(l5_section, 'inline', MISSING)) is not MISSING else item(l5_section, 'inline')):
             w(f_toml_key(l6_key) + ' = ' + f_toml_block(l6_value) + '\n')
-        for (l7_key, l7_value, ) in attr(l5_section, 'tables'):
-            w('\n[env.' + f_toml_key(attr(l5_section, 'env')) + '.' + f_toml_key(l7_key) + ']\n')
-            for (l8_name, l8_item, ) in attr(l7_value, 'items')():
+        for (l7_key, l7_value, ) in (_a if (_a := getattr(l5_section, 'tables', MISSING)) is not MISSING else item(l5_section, 'tables')):
+            w('\n[env.' + f_toml_key((_a if (_a := getattr(l5_section, 'env', MISSING)) is not MISSING else item(l5_section, 'env'))) + '.' + f_toml_key(l7_key) + ']\n')
+            for (l8_name, l8_item, ) in (_a if (_a := getattr(l7_value, 'items', MISSING)) is not MISSING else item(l7_value, 'items'))():
                 w(f_toml_key(l8_name) + ' = ' + f_toml(l8_item) + '\n')
     return ''.join(out)
