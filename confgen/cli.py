@@ -6,7 +6,6 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -15,6 +14,7 @@ import click
 from confgen import report, selection
 from confgen.diagnostics import Diagnostic, Severity
 from confgen.load import Unreadable
+from confgen.record import replace
 from confgen.selection import Selection
 
 if TYPE_CHECKING:
