@@ -6,7 +6,6 @@ only read resolved values.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +34,7 @@ from confgen.model import (
     Var,
     Worker,
 )
+from confgen.record import replace
 
 # wrangler keys whose entries name a script in `script_name` (a Durable Object's or a
 # Workflow's host): retargeted per environment like a service binding's `service`.
@@ -170,7 +170,7 @@ class _Builder:
                            for i, r in enumerate(routes_value or ()) if routes_where)
             one, one_where = self.pick(layers, "route")
             if one_where is not None and one is not None:
-                routes += (dataclasses.replace(self.route(one_where, one), singular=True),)
+                routes += (replace(self.route(one_where, one), singular=True),)
         else:  # wrangler inherits the top level's routes
             routes = self.config_top(name).routes
         triggers, twhere = self.pick(layers, "triggers")
@@ -419,4 +419,4 @@ class _Builder:
 
 
 def build(data: Mapping[str, Any], manifest: str = "project.toml") -> Project:
-    return dataclasses.replace(_Builder(data).build(), manifest=manifest)
+    return replace(_Builder(data).build(), manifest=manifest)
