@@ -311,27 +311,29 @@ class Tree:
 
     # -- leftovers -----------------------------------------------------------------------
 
-    def leftovers(self, rel: str, hidden: list[str] | None = None) -> list[str]:
-        """Temporary files an interrupted write of `rel` left beside it. `hidden`: what
-        hidden_files said of its folder, when the caller keeps that per folder."""
-        if hidden is None:
-            hidden = self.hidden_files(rel)
+    def leftovers(self, rel: str, listing: dict[str, bool] | None = None) -> list[str]:
+        """Temporary files an interrupted write of `rel` left beside it. `listing`: what
+        `listing` said of its folder, when the caller keeps that per folder."""
+        if listing is None:
+            listing = self.listing(rel)
         prefix, _, name = rel.rpartition("/")
         pattern = temp_pattern(name)
-        return sorted(f"{prefix}/{n}" if prefix else n for n in hidden if pattern.match(n))
+        return sorted(f"{prefix}/{n}" if prefix else n for n, regular in listing.items()
+                      if regular and pattern.match(n))
 
-    def hidden_files(self, rel: str) -> list[str]:
-        """The regular files whose names start with a dot in the folder of `rel` (every
-        temporary file confgen writes or wrote is one), by one scan of the folder."""
+    def listing(self, rel: str) -> dict[str, bool]:
+        """Every name in the folder of `rel` (links looked at, not followed), each with
+        whether it is a regular file: one scan answers what `exists` would, and `leftovers`, for every
+        file of the folder. Empty when there is no such folder (or it cannot be opened)."""
         try:
             folder = self._open_folder(rel, create=False)
         except (Refused, OSError):
-            return []
+            return {}
         if folder is None:
-            return []
+            return {}
         try:
-            return [entry.name for entry in os.scandir(folder)
-                    if entry.name[:1] == "." and entry.is_file(follow_symlinks=False)]
+            return {entry.name: entry.is_file(follow_symlinks=False)
+                    for entry in os.scandir(folder)}
         finally:
             os.close(folder)
 

@@ -75,12 +75,13 @@ def _compare(tree: fs.Tree, result: Result, manifest: Path,
     except fs.Refused as exc:
         raise _Stop(Diagnostic(exc.path, 1, 1, "CG417", exc.reason)) from None
     outputs = planned(result.project, name)
+    folders: dict[str, dict[str, bool]] = {}  # each output folder listed once, for both
     try:
         # renders each output in turn; before writing, each changed one parses back
-        disk = write.compare(tree, outputs, lock, name, verify if writing else None)
+        disk = write.compare(tree, outputs, lock, name, verify if writing else None, folders)
     except RenderError as exc:
         raise _Stop(Diagnostic(exc.path, 1, 1, "CG421", exc.reason)) from None
-    return disk, write.conflicting_configs(tree, outputs, lock) + list(disk.problems)
+    return disk, write.conflicting_configs(tree, outputs, lock, folders) + list(disk.problems)
 
 
 def _run(manifest: Path, exclusive: bool, force: bool, writing: bool,

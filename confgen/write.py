@@ -75,17 +75,19 @@ def _refused(exc: fs.Refused) -> Diagnostic:
 
 
 def compare(tree: fs.Tree, outputs: Mapping[str, Output | Callable[[], Output]], lock: Lock,
-            manifest: str, verify: Callable[[Output], None] | None = None) -> Disk:
+            manifest: str, verify: Callable[[Output], None] | None = None,
+            folders: dict[str, dict[str, bool]] | None = None) -> Disk:
     """The state of every output, the lock, every orphan and every leftover, by path.
     `outputs` may map a path to the call that renders it (render.planned): each is then
     rendered, compared and, when current, let go before the next (only its text stays,
     for the lock's hashes). `verify`: called at once on each output that is not current
-    (render.verify, before generate writes anything), which then keeps only its text."""
+    (render.verify, before generate writes anything), which then keeps only its text.
+    `folders`: filled with each output folder's fs.Tree.listing, for conflicting_configs."""
     lock_path = lockfile.lock_name(manifest)
     found: dict[str, list[Entry]] = {}
     digests: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    folders: dict[str, list[str]] = {}  # hidden files by folder: one scan per folder
+    folders = {} if folders is None else folders  # listings by folder: one scan each
     for path in sorted(outputs):
         made = outputs[path]
         output = made if isinstance(made, Output) else made()
@@ -108,10 +110,11 @@ def compare(tree: fs.Tree, outputs: Mapping[str, Output | Callable[[], Output]],
 def _state(tree: fs.Tree, path: str, text: str, output: Output | None, lock: Lock,
            found: dict[str, list[Entry]], problems: list[Diagnostic],
            is_lock: bool = False, verify: Callable[[Output], None] | None = None,
-           data: bytes | None = None, folders: dict[str, list[str]] | None = None) -> None:
+           data: bytes | None = None, folders: dict[str, dict[str, bool]] | None = None
+           ) -> None:
     """One path's entry (then its leftovers) into `found`, or the reason into `problems`.
-    `data`: the text encoded, when the caller has it; `folders`: hidden files by folder,
-    kept across calls."""
+    `data`: the text encoded, when the caller has it; `folders`: listings by folder, kept
+    across calls."""
     try:
         old = tree.read(path)
     except fs.Refused as exc:
@@ -130,14 +133,17 @@ def _state(tree: fs.Tree, path: str, text: str, output: Output | None, lock: Loc
     elif verify is not None and output is not None:
         verify(output)
         output = None  # verified: its parse-back data is not needed any more
-    hidden = None
-    if folders is not None:
-        folder = path.rpartition("/")[0]
-        hidden = folders.get(folder)
-        if hidden is None:
-            hidden = folders[folder] = tree.hidden_files(path)
+    listing = None if folders is None else _listing(tree, path, folders)
     found[path] = [Entry(path, state, text, old, output),
-                   *(Entry(t, State.LEFTOVER, None, None) for t in tree.leftovers(path, hidden))]
+                   *(Entry(t, State.LEFTOVER, None, None) for t in tree.leftovers(path, listing))]
+
+
+def _listing(tree: fs.Tree, path: str, folders: dict[str, dict[str, bool]]) -> dict[str, bool]:
+    folder = path.rpartition("/")[0]
+    found = folders.get(folder)
+    if found is None:
+        found = folders[folder] = tree.listing(path)
+    return found
 
 
 _LOCK_NAME = re.compile(r"(.*\.)?confgen\.lock\Z")
@@ -167,10 +173,12 @@ def _orphan(tree: fs.Tree, path: str, lock: Lock, manifest: str) -> Entry | Diag
 WRANGLER_NAMES = ("wrangler.json", "wrangler.jsonc", "wrangler.toml")  # wrangler's own order
 
 
-def conflicting_configs(tree: fs.Tree, outputs: Mapping[str, object],
-                        lock: Lock) -> list[Diagnostic]:
+def conflicting_configs(tree: fs.Tree, outputs: Mapping[str, object], lock: Lock,
+                        folders: dict[str, dict[str, bool]] | None = None) -> list[Diagnostic]:
     """Another wrangler file beside a generated one: wrangler silently reads the first of
-    wrangler.json, wrangler.jsonc, wrangler.toml, so the generated file may never be used."""
+    wrangler.json, wrangler.jsonc, wrangler.toml, so the generated file may never be used.
+    `folders`: the listings compare made (a folder it did not list is listed here)."""
+    folders = {} if folders is None else folders
     found = []
     for path in sorted(outputs):
         folder, _, name = path.rpartition("/")
@@ -178,7 +186,8 @@ def conflicting_configs(tree: fs.Tree, outputs: Mapping[str, object],
             continue
         for other in WRANGLER_NAMES:
             rel = f"{folder}/{other}" if folder else other
-            if other == name or rel in outputs or rel in lock.paths or not tree.exists(rel):
+            if other == name or rel in outputs or rel in lock.paths \
+                    or other not in _listing(tree, rel, folders):
                 continue
             wins = WRANGLER_NAMES.index(other) < WRANGLER_NAMES.index(name)
             effect = (f"wrangler reads it instead of the generated {name}" if wins
