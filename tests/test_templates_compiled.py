@@ -117,19 +117,29 @@ SCALAR = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
                    st.floats(allow_nan=False, allow_infinity=False), TEXT)
 JSON = st.recursive(SCALAR, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(TEXT, inner, max_size=4)), max_leaves=12)
-ENTRIES = st.lists(st.tuples(TEXT, JSON), max_size=4).map(tuple)
+# TOML has no null: without None, most drawn files render (with it, most are refused)
+TOML = st.recursive(st.one_of(st.booleans(), st.integers(-2**63, 2**63 - 1), TEXT,
+                              st.floats(allow_nan=False, allow_infinity=False)),
+                    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                            st.dictionaries(TEXT, inner, max_size=4)),
+                    max_leaves=12)
 
 
-def _section(top: bool) -> Any:
-    return st.builds(Section, st.none() if top else TEXT, TEXT, ENTRIES)
+def _wrangler(values: Any) -> Any:
+    entries = st.lists(st.tuples(TEXT, values), max_size=4).map(tuple)
+    section = st.builds(Section, TEXT, TEXT, entries)
+    return st.fixed_dictionaries({
+        "header": st.lists(TEXT, max_size=2),
+        # attribute, or (Jinja2's fallback) item: a dict serves `top.entries` too
+        "top": st.one_of(st.builds(Section, st.none(), TEXT, entries),
+                         st.builds(Section, st.none(), TEXT, entries).map(
+                             lambda s: {"entries": s.entries, "inline": s.inline,
+                                        "tables": s.tables})),
+        "envs": st.lists(section, max_size=3).map(tuple),
+    })
 
 
-WRANGLER = st.fixed_dictionaries({
-    "header": st.lists(TEXT, max_size=2),
-    # attribute, or (Jinja2's fallback) item: a dict serves `top.entries` too
-    "top": st.one_of(_section(True), ENTRIES.map(lambda e: {"entries": e})),
-    "envs": st.lists(_section(False), max_size=3).map(tuple),
-})
+WRANGLER = _wrangler(JSON)
 MEMBER = st.builds(Member, TEXT, st.lists(TEXT.map(json.dumps), min_size=1, max_size=2)
                    .map(tuple), st.booleans(), st.sampled_from(["var", "secret", "binding"]))
 ENV_TYPES = st.fixed_dictionaries({
@@ -143,7 +153,7 @@ ROUTER = st.fixed_dictionaries({
     "default": st.one_of(st.none(), TEXT), "services": st.lists(TEXT, max_size=3),
     "namespace_bindings": PAIRS})
 CONTEXTS = {"wrangler.jsonc.j2": WRANGLER, "wrangler.json.j2": WRANGLER,
-            "wrangler.toml.j2": WRANGLER,
+            "wrangler.toml.j2": _wrangler(TOML),
             "domain-routes.json.j2": st.fixed_dictionaries({"routes": st.lists(JSON, max_size=4)}),
             "worker-configuration.d.ts.j2": ENV_TYPES, "worker_env.pyi.j2": ENV_TYPES,
             "router.py.j2": ROUTER}
