@@ -143,11 +143,13 @@ def _entries(values: dict[str, Any], given: dict[str, Any]) -> tuple[tuple[str, 
                  if v is not None and (v not in ([], {}) or k in given))
 
 
-def _top(project: Project, worker: Worker) -> Section:
+def _top(project: Project, worker: Worker, inherited: dict[str, Any],
+         bindings: dict[str, Any]) -> Section:
+    """The top level: `inherited` and `bindings` are its own, computed once per file."""
     c = worker.top
     values: dict[str, Any] = {"name": c.name}  # None (`name = false`): left out
-    values.update(_inherited(c))
-    values.update(_bindings(c))
+    values.update(inherited)
+    values.update(bindings)
     return Section(None, "", _entries(_ordered(values, dict(c.wrangler)), dict(c.wrangler)))  # the templates comment env sections only
 
 
@@ -185,7 +187,8 @@ def _env(project: Project, worker: Worker, config: Config, top_inherited: dict[s
 
 def wrangler_file(project: Project, worker: Worker) -> WranglerFile:
     top_inherited, top_bindings = _inherited(worker.top), _bindings(worker.top)
-    return WranglerFile(worker, worker.output, worker.format, _top(project, worker),
+    return WranglerFile(worker, worker.output, worker.format,
+                        _top(project, worker, top_inherited, top_bindings),
                         tuple(_env(project, worker, c, top_inherited, top_bindings)
                               for c in worker.envs))
 
