@@ -98,7 +98,11 @@ def toml_value(value: Any) -> str:
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, str):
         return toml_string(value)
-    import tomlkit  # deferred: only TOML outputs need it
+    if type(value) is bool:
+        return "true" if value else "false"
+    if type(value) is int:  # what tomlkit writes for them (tests/test_roundtrip.py)
+        return str(value)
+    import tomlkit  # deferred: floats and dates only (importing it is 10 ms and more)
 
     text: str = tomlkit.item(value).as_string()
     return text

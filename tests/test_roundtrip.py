@@ -180,3 +180,16 @@ def test_an_env_file_that_lost_a_member_does_not_verify() -> None:
                                  "\n".join(lines[:member] + lines[member + 1:]), output.meant))
         checked += 1
     assert checked >= 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.booleans(), st.integers(), st.integers(-2**70, 2**70),
+                       st.floats(allow_nan=False, allow_infinity=False)))
+def test_toml_filter_writes_scalars_as_tomlkit_does(value: Any) -> None:
+    """Booleans and integers are written without tomlkit (its import is 10 ms and more):
+    the same text as tomlkit's, which still writes floats."""
+    import tomlkit
+
+    from confgen.templating import toml_value
+
+    assert toml_value(value) == tomlkit.item(value).as_string()
