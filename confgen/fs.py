@@ -140,12 +140,31 @@ class Tree:
         they reach is inside the root."""
         folder = rel.rpartition("/")[0]
         found = self.resolved.get(folder)
-        if found is None:
+        return found if found is not None else self._resolve(folder, rel)
+
+    def _resolve(self, folder: str, rel: str) -> tuple[str, ...]:
+        """os.path.realpath(root / folder) as parts under the root, with one lstat per new
+        folder where no link is on the way (a thousand workers under `workers/`: one
+        realpath of `workers`, then one lstat each); realpath of the whole path otherwise."""
+        found = self.resolved.get(folder)
+        if found is not None:
+            return found
+        parent, _, name = folder.rpartition("/")
+        try:
+            base: tuple[str, ...] | None = self._resolve(parent, rel) if parent else ()
+        except Refused:  # the parent leaves the root; realpath decides for the whole path
+            base = None
+        if (base is not None and folder and name not in (".", "..")
+                and base == (tuple(parent.split("/")) if parent else ())
+                and not os.path.islink(self.root.joinpath(*base, name))):
+            found = (*base, name)  # the parent is itself (no link), and so is this folder
+        else:
             real = Path(os.path.realpath(self.root / folder)) if folder else self.root
             if real != self.root and self.root not in real.parents:
                 raise Refused(rel, f"its folder resolves to {real}, outside the manifest's "
                               "folder")
-            found = self.resolved[folder] = real.relative_to(self.root).parts
+            found = real.relative_to(self.root).parts
+        self.resolved[folder] = found
         return found
 
     def _open_folder(self, rel: str, create: bool) -> int | None:

@@ -68,3 +68,40 @@ def test_the_resolver_is_realpath_under_links(tmp_path: Path) -> None:
         if raw.startswith("/"):
             continue
         assert resolve(raw) == Path(os.path.realpath(root / raw)), raw
+
+
+def test_the_write_stage_finds_each_folder_where_realpath_does(tmp_path: Path) -> None:
+    """fs.Tree resolves an output's folder with one lstat per new folder while no link is
+    on the way, realpath of the whole path otherwise: the same parts under the root, or
+    the same refusal, as os.path.realpath of every whole path (which it called before),
+    whatever order the folders come in."""
+    from confgen import fs
+
+    base = Path(os.path.realpath(tmp_path))
+    root, outside = base / "root", base / "outside"
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "c").mkdir()
+    (root / "file").write_text("x")
+    (outside / "x").mkdir(parents=True)
+    for name, target in [("out", "../outside"), ("in", "a/b"), ("loop", "loop"),
+                         ("a/up", "../c"), ("dangling", "/nonexistent/q"),
+                         ("c/upup", "../.."), ("m1", "m2"), ("m2", "m1"),
+                         ("outside_back", str(root / "a"))]:
+        os.symlink(target, root / name)
+    os.symlink(str(root / "a"), outside / "back")
+
+    def as_before(folder: str) -> tuple[str, ...] | None:
+        real = Path(os.path.realpath(root / folder))
+        return real.relative_to(root).parts if real == root or root in real.parents else None
+
+    names = ["a", "b", "c", "x", "file", "out", "in", "loop", "up", "dangling", "upup", "m1",
+             "back", "outside_back", "new"]
+    rng = random.Random(11)
+    tree = fs.Tree(root, -1)  # _folder_parts opens nothing
+    for _ in range(5000):
+        folder = "/".join(rng.choice(names) for _ in range(rng.randint(1, 5)))
+        try:
+            found: tuple[str, ...] | None = tree._folder_parts(f"{folder}/out.json")
+        except fs.Refused:
+            found = None
+        assert found == as_before(folder), folder
