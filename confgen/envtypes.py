@@ -117,10 +117,13 @@ def output_paths(project: Project) -> list[tuple[str, KeyPath, str]]:
 
 # json.dumps(value, separators=(",", ":"), ensure_ascii=False), its encoder built once
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_QUOTED = json.encoder.encode_basestring  # C: a str as JSON, non-ASCII kept
 
 
 def literal(value: Any) -> str:
     """A var's literal type: its JSON text, as JSON.stringify writes it."""
+    if type(value) is str:
+        return str(_QUOTED(value))  # what the encoder itself does with a string
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(_COMPACT(value))
@@ -219,6 +222,7 @@ def members(sections: list[list[Row]]) -> list[Member]:
                  for name, (types, kind, count) in found.items()])]
 
 
+@cache  # asked for each environment of each worker; a project has a few
 def env_interface(env: str) -> str:
     """wrangler's name for an environment's interface: staging -> StagingEnv."""
     return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", env) if p) + "Env"
