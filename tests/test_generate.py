@@ -198,3 +198,31 @@ def test_another_wrangler_file_beside_a_generated_one_is_reported(small_project:
     assert [(d.code, d.file) for d in check(small_project).diagnostics
             if d.code == "CG415"] == [("CG415", f"workers/web/{name}")]
     assert other.read_text() == "{}\n"
+
+
+def test_a_regenerate_interrupted_after_its_interim_lock_lists_every_output(
+        small_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """compare keeps only the digest of a current output (not its text): the interim lock,
+    written before any file changes, still lists every output with its new hash, the
+    current ones included, and each changed one's old hash."""
+    from confgen import lockfile, write
+
+    assert generate(small_project).ok
+    before = lockfile.parse((small_project.parent / LOCK).read_bytes(), "project.toml")
+    small_project.write_text(small_project.read_text().replace('GREETING = "hello"',
+                                                               'GREETING = "hi"'))
+
+    def interrupted(tree: object, entries: list[write.Entry]) -> list[str]:
+        raise write.WriteFailed(entries[0].path, "interrupted")
+
+    monkeypatch.setattr(write, "_write_all", interrupted)
+    done = generate(small_project)
+    assert [d.code for d in done.diagnostics] == ["CG421"]
+    interim = lockfile.parse((small_project.parent / LOCK).read_bytes(), "project.toml")
+    current = {e.path for e in done.entries if e.state == "current"}
+    changed = {e.path for e in done.entries if e.state == "stale"} - {LOCK}
+    assert current and changed
+    assert set(interim.outputs) == set(before.outputs) == current | changed
+    assert all(interim.outputs[p] == before.outputs[p] for p in current)
+    assert all(interim.outputs[p] != before.outputs[p] for p in changed)
+    assert interim.previous == {p: before.outputs[p] for p in changed}
