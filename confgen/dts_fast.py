@@ -47,7 +47,7 @@ _STRINGIFY = ("type StringifyValues<EnvType extends Record<string, unknown>> = {
               "};")
 
 
-@lru_cache(maxsize=1 << 16)  # a fleet's Env files repeat the same member lines
+@lru_cache(maxsize=4096)  # a fleet's Env files repeat the same member lines (bounded)
 def _member(line: str) -> tuple[int, str, bool, str] | None:
     """(depth, name, optional, type without comments) of a member line, or None."""
     member = _MEMBER.fullmatch(line)

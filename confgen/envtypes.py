@@ -15,7 +15,7 @@ import json
 import keyword
 import re
 from collections.abc import Iterator
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -196,7 +196,7 @@ _ORDER = {"var": 0, "secret": 1, "binding": 2}
 # Members are frozen: one object per distinct member, shared by every worker that has it
 # (a fleet's workers declare the same few bindings; building each anew was a third of
 # members' time)
-_member = cache(Member)
+_member = lru_cache(maxsize=4096)(Member)  # bounded: a var's literal is often its own
 
 
 def members(sections: list[list[Row]]) -> list[Member]:
