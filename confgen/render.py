@@ -11,9 +11,9 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
+from types import TracebackType
 from typing import Any
 
 from confgen import domains, wrangler
@@ -144,16 +144,23 @@ def verify(output: Output) -> None:
         raise RenderError(output.path, "does not parse back to the data it was rendered from")
 
 
-@contextmanager
-def _rendering(path: str) -> Iterator[None]:
-    """A template or router-table failure becomes a RenderError naming the output."""
-    try:
-        yield
-    except TemplateError as exc:
-        where = f" ({exc.name}:{exc.lineno})" if exc.lineno is not None else ""
-        raise RenderError(path, f"template error{where}: {exc.message}") from None
-    except (ValueError, SyntaxError) as exc:
-        raise RenderError(path, f"cannot render: {exc}") from None
+class _rendering:  # lower case: read as `with _rendering(path):`
+    """A template or router-table failure becomes a RenderError naming the output (a
+    class, not @contextmanager: entered twice for each of thousands of outputs)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if isinstance(exc, TemplateError):
+            where = f" ({exc.name}:{exc.lineno})" if exc.lineno is not None else ""
+            raise RenderError(self.path, f"template error{where}: {exc.message}") from None
+        if isinstance(exc, (ValueError, SyntaxError)):
+            raise RenderError(self.path, f"cannot render: {exc}") from None
 
 
 def header(source: str) -> list[str]:
