@@ -226,3 +226,26 @@ def test_a_regenerate_interrupted_after_its_interim_lock_lists_every_output(
     assert all(interim.outputs[p] == before.outputs[p] for p in current)
     assert all(interim.outputs[p] != before.outputs[p] for p in changed)
     assert interim.previous == {p: before.outputs[p] for p in changed}
+
+
+@pytest.mark.parametrize("failure, message", [
+    (ValueError("Out of range float values are not JSON compliant"),
+     "cannot render: Out of range float values are not JSON compliant"),
+    (None, "template error: 'top' is undefined"),
+])
+def test_a_render_failure_is_a_one_line_error_naming_the_output(
+        small_project: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception | None,
+        message: str) -> None:
+    import confgen.render
+    from confgen.templating import undefined
+
+    def broken(template: str, **context: object) -> str:
+        if failure is not None:
+            raise failure
+        undefined("top")  # what a compiled template does for a missing name
+
+    monkeypatch.setattr(confgen.render, "render", broken)
+    done = generate(small_project)
+    assert [(d.code, d.file, d.message) for d in done.diagnostics] == \
+        [("CG421", "workers/db/wrangler.jsonc", message)]
+    assert done.written == ()
