@@ -12,7 +12,7 @@ from typing import Any
 
 from confgen import surface
 from confgen.diagnostics import KeyPath
-from confgen.layering import Layer, extra, pick, unset_layers, with_tables
+from confgen.layering import Keys, Layer, extra, merge, unset_layers, with_tables
 from confgen.model import (
     D1,
     NAMESPACE,
@@ -61,10 +61,9 @@ class _Builder:
         self.tops: dict[str, Config] = {}
         self.scripts: dict[tuple[str, str | None], str | None] = {}
         self.merged: dict[tuple[str, str, str | None], Mapping[str, Any]] = {}
+        self.bases: dict[str, Keys] = {}
 
     # -- merging ---------------------------------------------------------------------------
-
-    pick = staticmethod(pick)
 
     def deploy(self, name: str) -> str:
         worker = self.workers.get(name, {})
@@ -126,6 +125,19 @@ class _Builder:
             layers.append((("workers", name, "env", env), worker.get("env", {}).get(env, {})))
         return unset_layers(with_tables(layers))
 
+    def keys(self, name: str, env: str | None) -> Keys:
+        """A section's keys, merged: its own layer over the worker's base ([defaults] and the
+        worker, merged once for the top level and every environment), unless the section
+        `unset`s something, which reaches into the layers below."""
+        own = with_tables([self.own(name, env)])
+        if any("unset" in keys for _, keys in own):
+            return merge(self.layers(name, env))
+        base = self.bases.get(name)
+        if base is None:
+            base = self.bases[name] = merge(unset_layers(with_tables(
+                [(("defaults",), self.defaults), (("workers", name), self.workers[name])])))
+        return merge(own, base)
+
     def own(self, name: str, env: str | None) -> Layer:
         """The section's own layer: `env.<env>` (or `top`), its `unset` unapplied."""
         worker = self.workers[name]
@@ -134,14 +146,18 @@ class _Builder:
         return ("workers", name, "env", env), worker.get("env", {}).get(env, {})
 
     def config(self, name: str, env: str | None) -> Config:
-        layers = self.layers(name, env)
+        keys = self.keys(name, env)
         section, own = self.own(name, env) if env is not None else (("workers", name), {})
+        nowhere: tuple[Any, KeyPath | None] = (None, None)
+
+        def pick(key: str) -> tuple[Any, KeyPath | None]:
+            return keys.get(key, nowhere)
 
         def get(key: str) -> Any:
-            return self.pick(layers, key)[0]
+            return keys.get(key, nowhere)[0]
 
         def items(key: str) -> list[tuple[KeyPath, Any]]:
-            value, where = self.pick(layers, key)
+            value, where = keys.get(key, nowhere)
             return [(where + (i,), v) for i, v in enumerate(value or ())] if where else []
 
         services = tuple(
@@ -151,7 +167,7 @@ class _Builder:
         kv = tuple(self.kv(p, b, env) for p, b in items("kv_namespaces"))
         d1 = tuple(self.d1(p, b, env) for p, b in items("d1_databases"))
         r2 = tuple(self.r2(p, b, env) for p, b in items("r2_buckets"))
-        queues, qwhere = self.pick(layers, "queues")
+        queues, qwhere = pick("queues")
         producers, consumers = self.queues(queues or {}, qwhere, env)
         dispatch = tuple(d for p, b in items("dispatch_namespaces")
                          if (d := self.dispatch(p, b, env)) is not None)
@@ -159,27 +175,27 @@ class _Builder:
             dispatch += self.router_bindings()
 
         variables = self.vars(name, env)
-        secrets_value, secrets_where = self.pick(layers, "secrets")
+        secrets_value, secrets_where = pick("secrets")
         # in the manifest's order, as wrangler keeps `secrets.required` (a list)
         secrets = tuple(Var(s, None, secrets_where + (i,))
                         for i, s in enumerate(secrets_value or ()) if secrets_where)
         routes_own = env is None or "routes" in own or "route" in own
         if routes_own:
-            routes_value, routes_where = self.pick(layers, "routes")
+            routes_value, routes_where = pick("routes")
             routes = tuple(self.route(routes_where + (i,), r)
                            for i, r in enumerate(routes_value or ()) if routes_where)
-            one, one_where = self.pick(layers, "route")
+            one, one_where = pick("route")
             if one_where is not None and one is not None:
                 routes += (dataclasses.replace(self.route(one_where, one), singular=True),)
         else:  # wrangler inherits the top level's routes
             routes = self.config_top(name).routes
-        triggers, twhere = self.pick(layers, "triggers")
+        triggers, twhere = pick("triggers")
         crons_own = env is None or "crons" in own.get("triggers", {})
         crons = tuple((c, twhere + ("crons", i))
                       for i, c in enumerate((triggers or {}).get("crons", ())) if twhere)
         tails = tuple(Tail(t["service"], self.script(t["service"], env), p, extra(t, "service"))
                       for p, t in items("tail_consumers"))
-        copied, lost, origins = self.copied(name, env, layers)
+        copied, lost, origins = self.copied(name, env, keys)
         date = get("compatibility_date") or self.project.get("compatibility_date")
         flags = get("compatibility_flags")
         if flags is None:
@@ -212,7 +228,7 @@ class _Builder:
             return section + ("unset",)
         return ("workers", name, "top", key)
 
-    def copied(self, name: str, env: str | None, layers: list[Layer]
+    def copied(self, name: str, env: str | None, keys: Keys
                ) -> tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, KeyPath], ...],
                           tuple[tuple[str, KeyPath], ...]]:
         """Every wrangler key confgen copies as wrangler defines it, resolved for a section:
@@ -223,13 +239,12 @@ class _Builder:
         top = dict(self.config_top(name).wrangler) if env is not None else {}
         # A key no layer sets and the top level lacks adds nothing below: only the keys
         # some layer (or the top level) has are looked at, in the same sorted order.
-        present = {"account_id", *top}
-        for _, keys in layers:
-            present.update(keys)
+        present = {"account_id", *top, *keys}
+        nowhere: tuple[Any, KeyPath | None] = (None, None)
         for key in sorted(surface.copied().intersection(present)):
             if env is not None and key in surface.top_only():
                 continue  # top level only: applies to every environment
-            value, where = self.pick(layers, key)
+            value, where = keys.get(key, nowhere)
             if key == "account_id" and value is None and env is None:
                 value, where = self.project.get("account_id"), ("project", "account_id")
             if where is not None:
