@@ -79,9 +79,7 @@ def migration_tags(project: Project) -> Iterator[Issue]:
 
 def by_script(project: Project, script: str, env: str | None) -> Worker | None:
     """The manifest worker whose script in `env` is `script` (bindings are retargeted)."""
-    found = next((w for w in project.workers
-                  if (c := w.config(env)) is not None and c.name == script), None)
-    return found or project.worker(script)
+    return project.deploying_as(script, env) or project.worker(script)
 
 
 def _owner(project: Project, worker: Worker, script: str | None, env: str | None
