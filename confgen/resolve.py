@@ -12,12 +12,11 @@ from typing import Any
 
 from confgen import surface
 from confgen.diagnostics import KeyPath
-from confgen.layering import Keys, Layer, extra, merge, unset_layers, with_tables
+from confgen.entries import Entries
+from confgen.layering import Keys, Layer, merge, unset_layers, with_tables
 from confgen.model import (
-    D1,
     NAMESPACE,
     NOT_INHERITED,
-    R2,
     STANDALONE,
     Config,
     Consumer,
@@ -25,13 +24,9 @@ from confgen.model import (
     DomainRoute,
     Domains,
     Environment,
-    Kv,
     Producer,
     Project,
-    Route,
     Router,
-    Service,
-    Tail,
     Var,
     Worker,
 )
@@ -60,8 +55,9 @@ class _Builder:
         self.router: Mapping[str, Any] | None = data.get("router")
         self.tops: dict[str, Config] = {}
         self.scripts: dict[tuple[str, str | None], str | None] = {}
-        self.merged: dict[tuple[str, str, str | None], Mapping[str, Any]] = {}
+        self.entries = Entries(self.resources, self.namespaces)
         self.bases: dict[str, Keys] = {}
+        self.vars_at: dict[KeyPath, dict[str, Var]] = {}
 
     # -- merging ---------------------------------------------------------------------------
 
@@ -100,18 +96,6 @@ class _Builder:
         if isinstance(given, str):
             return given
         return f"{top}-{env}" if top is not None else None  # wrangler's default
-
-    def resource(self, kind: str, rid: str | None, env: str | None) -> Mapping[str, Any]:
-        """A declared resource's keys in `env` (read only: shared by every binding to it)."""
-        if rid is None:
-            return {}
-        key = (kind, rid, env)
-        found = self.merged.get(key)
-        if found is None:
-            base: Mapping[str, Any] = self.resources.get(kind, {}).get(rid, {})
-            over: Mapping[str, Any] = base.get("env", {}).get(env, {}) if env else {}
-            found = self.merged[key] = {**base, **over}
-        return found
 
     # -- one section -----------------------------------------------------------------------
 
@@ -160,40 +144,35 @@ class _Builder:
             value, where = keys.get(key, nowhere)
             return [(where + (i,), v) for i, v in enumerate(value or ())] if where else []
 
-        services = tuple(
-            Service(s["binding"], s["service"], self.script(s["service"], env),
-                    s.get("entrypoint"), p, extra(s, "binding", "service", "entrypoint"))
-            for p, s in items("services"))
-        kv = tuple(self.kv(p, b, env) for p, b in items("kv_namespaces"))
-        d1 = tuple(self.d1(p, b, env) for p, b in items("d1_databases"))
-        r2 = tuple(self.r2(p, b, env) for p, b in items("r2_buckets"))
+        made = self.entries
+        services = tuple(made.service(p, s, self.script(s["service"], env))
+                         for p, s in items("services"))
+        kv = tuple(made.kv(p, b, env) for p, b in items("kv_namespaces"))
+        d1 = tuple(made.d1(p, b, env) for p, b in items("d1_databases"))
+        r2 = tuple(made.r2(p, b, env) for p, b in items("r2_buckets"))
         queues, qwhere = pick("queues")
         producers, consumers = self.queues(queues or {}, qwhere, env)
         dispatch = tuple(d for p, b in items("dispatch_namespaces")
-                         if (d := self.dispatch(p, b, env)) is not None)
+                         if (d := made.dispatch(p, b, env)) is not None)
         if self.router is not None and self.router.get("worker") == name:
             dispatch += self.router_bindings()
 
         variables = self.vars(name, env)
         secrets_value, secrets_where = pick("secrets")
-        # in the manifest's order, as wrangler keeps `secrets.required` (a list)
-        secrets = tuple(Var(s, None, secrets_where + (i,))
-                        for i, s in enumerate(secrets_value or ()) if secrets_where)
+        secrets = made.secrets(secrets_value or (), secrets_where) if secrets_where else ()
         routes_own = env is None or "routes" in own or "route" in own
         if routes_own:
             routes_value, routes_where = pick("routes")
-            routes = tuple(self.route(routes_where + (i,), r)
-                           for i, r in enumerate(routes_value or ()) if routes_where)
+            routes = made.routes(routes_value or (), routes_where) if routes_where else ()
             one, one_where = pick("route")
             if one_where is not None and one is not None:
-                routes += (dataclasses.replace(self.route(one_where, one), singular=True),)
+                routes += (made.route(one_where, one, singular=True),)
         else:  # wrangler inherits the top level's routes
             routes = self.config_top(name).routes
         triggers, twhere = pick("triggers")
         crons_own = env is None or "crons" in own.get("triggers", {})
-        crons = tuple((c, twhere + ("crons", i))
-                      for i, c in enumerate((triggers or {}).get("crons", ())) if twhere)
-        tails = tuple(Tail(t["service"], self.script(t["service"], env), p, extra(t, "service"))
+        crons = made.crons((triggers or {}).get("crons", ()), twhere) if twhere else ()
+        tails = tuple(made.tail(p, t, self.script(t["service"], env))
                       for p, t in items("tail_consumers"))
         copied, lost, origins = self.copied(name, env, keys)
         date = get("compatibility_date") or self.project.get("compatibility_date")
@@ -280,7 +259,7 @@ class _Builder:
             if rid not in self.resources.get(key, {}):
                 out.append(entry)  # kept as written: CG204 reports it, nothing is generated
                 continue
-            found = {k: v for k, v in self.resource(key, rid, env).items() if k != "env"}
+            found = {k: v for k, v in self.entries.resource(key, rid, env).items() if k != "env"}
             own = {k: v for k, v in entry.items() if k != "resource"}
             named = own.get(name, found.get(name))
             out.append({**({name: named} if named is not None else {}), **found, **own})
@@ -308,66 +287,34 @@ class _Builder:
         else:
             layers.append((("workers", name, "env", env), worker.get("env", {}).get(env, {})))
         merged: dict[str, Var] = {}
-        for path, values in unset_layers(layers):
-            for key, value in values.get("vars", {}).items():
-                merged[key] = Var(key, value, path + ("vars", key))
+        if any("unset" in values for _, values in layers):
+            for path, values in unset_layers(layers):
+                for key, value in values.get("vars", {}).items():
+                    merged[key] = Var(key, value, path + ("vars", key))
+        else:  # each layer's vars made once: [defaults] and the environments serve every worker
+            for path, values in layers:
+                merged.update(self.layer_vars(path, values))
         if env is not None and self.router is not None and self.router.get("worker") == name:
             merged["ENVIRONMENT"] = Var("ENVIRONMENT", env, ("router", "worker"))
         return tuple(merged[k] for k in sorted(merged))
 
-    def kv(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Kv:
-        rid = entry.get("resource")
-        found = self.resource("kv", rid, env) if rid else entry
-        return Kv(entry.get("binding", found.get("binding")), found.get("id"),
-                  found.get("preview_id"), rid, path, extra(entry, "binding", "id", "preview_id"))
-
-    def d1(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> D1:
-        rid = entry.get("resource")
-        found = self.resource("d1", rid, env) if rid else entry
-        return D1(entry.get("binding", found.get("binding")), found.get("database_name"),
-                  found.get("database_id"), rid, path,
-                  extra(entry, "binding", "database_name", "database_id"))
-
-    def r2(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> R2:
-        rid = entry.get("resource")
-        found = self.resource("r2", rid, env) if rid else entry
-        return R2(entry.get("binding", found.get("binding")), found.get("bucket_name"), rid, path,
-                  extra(entry, "binding", "bucket_name"))
+    def layer_vars(self, path: KeyPath, values: Mapping[str, Any]) -> dict[str, Var]:
+        """The vars a layer declares, as written there (no `unset` applied to it)."""
+        found = self.vars_at.get(path)
+        if found is None:
+            found = self.vars_at[path] = {key: Var(key, value, path + ("vars", key))
+                                          for key, value in values.get("vars", {}).items()}
+        return found
 
     def queues(self, queues: Mapping[str, Any], where: KeyPath | None,
                env: str | None) -> tuple[tuple[Producer, ...], tuple[Consumer, ...]]:
         if where is None:
             return (), ()
-        producers = []
-        for i, p in enumerate(queues.get("producers", ())):
-            rid = p.get("resource")
-            found = self.resource("queues", rid, env) if rid else p
-            producers.append(Producer(p.get("binding", found.get("binding")), found.get("queue"),
-                                      rid, where + ("producers", i),
-                                      extra(p, "binding", "queue")))
-        consumers = []
-        for i, c in enumerate(queues.get("consumers", ())):
-            rid = c.get("resource")
-            found = self.resource("queues", rid, env) if rid else c
-            settings = tuple(sorted((k, v) for k, v in c.items() if k not in ("resource", "queue")))
-            consumers.append(Consumer(found.get("queue"), rid, settings, where + ("consumers", i)))
-        return tuple(producers), tuple(consumers)
-
-    def dispatch(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Dispatch | None:
-        ref = entry["namespace"]
-        declared = self.namespaces.get(ref)
-        binding = entry.get("binding", declared.get("binding") if declared else None)
-        more = extra(entry, "binding", "namespace", "outbound")
-        if declared is None:
-            return Dispatch(binding, ref, ref, entry.get("outbound"), path, more)
-        names = declared["namespace"]
-        if isinstance(names, dict):
-            real = names.get(env) if env is not None else names.get("default")
-            if real is None:
-                return None  # top level without `default`, or an env the table misses (CG212)
-        else:
-            real = names
-        return Dispatch(binding, real, ref, entry.get("outbound"), path, more)
+        made = self.entries
+        return (tuple(made.producer(where + ("producers", i), p, env)
+                      for i, p in enumerate(queues.get("producers", ()))),
+                tuple(made.consumer(where + ("consumers", i), c, env)
+                      for i, c in enumerate(queues.get("consumers", ()))))
 
     def router_bindings(self) -> tuple[Dispatch, ...]:
         out = []
@@ -381,13 +328,6 @@ class _Builder:
     def namespace_bindings(self) -> tuple[tuple[str, str], ...]:
         given = (self.router or {}).get("namespace_bindings", {})
         return tuple((env, given.get(env, env_binding_name(env))) for env in self.envs)
-
-    @staticmethod
-    def route(path: KeyPath, entry: Any) -> Route:
-        if isinstance(entry, str):
-            return Route(entry, None, None, False, path)
-        return Route(entry["pattern"], entry.get("zone_name"), entry.get("zone_id"),
-                     bool(entry.get("custom_domain", False)), path, is_table=True)
 
     # -- whole project ---------------------------------------------------------------------
 
