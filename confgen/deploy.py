@@ -17,7 +17,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -25,6 +24,7 @@ from confgen import generate, secret_values
 from confgen.diagnostics import Diagnostic
 from confgen.load import Unreadable
 from confgen.plan import CycleError, Step, plan
+from confgen.record import field, record
 from confgen.wrangler_exe import Wrangler, WranglerError, find
 
 PRIVATE_FILE = "<private temp file>"  # how a step's secrets file is shown
@@ -32,7 +32,7 @@ DRY_RUN_VALUE = "confgen-dry-run-placeholder"  # stands in for a missing secret 
 STOP_GRACE = 10.0  # seconds wrangler gets to stop after SIGTERM, before SIGKILL
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """What the user asked for; also rebuilds the command line that resumes it."""
 
@@ -75,7 +75,7 @@ class Refused(Exception):
         self.usage = usage  # the command line asked for something that does not exist
 
 
-@dataclass(frozen=True)
+@record
 class Prepared:
     request: Request
     root: Path  # the manifest's folder: wrangler runs there (the plan's -c paths)
@@ -84,7 +84,7 @@ class Prepared:
     secrets: secret_values.Found  # in --dry-run, a missing one's source is "placeholder"
 
 
-@dataclass(frozen=True)
+@record
 class StepResult:
     number: int
     total: int
@@ -105,7 +105,7 @@ class StepResult:
         return data
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     status: str  # "ok" | "failed" | "interrupted"
     results: tuple[StepResult, ...] = field(default_factory=tuple)

@@ -8,9 +8,9 @@ CG5xx `confgen import`, CG6xx code against config (the workers' sources).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from confgen.compat import StrEnum
+from confgen.record import record
 
 PathPart = str | int
 KeyPath = tuple[PathPart, ...]
@@ -22,7 +22,7 @@ class Severity(StrEnum):
     INFO = "info"  # never fails a run, not even with --strict
 
 
-@dataclass(frozen=True)
+@record
 class Code:
     code: str
     severity: Severity
@@ -228,7 +228,7 @@ _ALL = (
 CODES: dict[str, Code] = {c.code: c for c in _ALL}
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Diagnostic:
     file: str
     line: int
@@ -253,7 +253,7 @@ class Diagnostic:
         }
 
 
-@dataclass(frozen=True)
+@record
 class Issue:
     """A problem found by a rule, located by key path; validate turns it into a Diagnostic."""
 

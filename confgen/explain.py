@@ -7,17 +7,17 @@ the answer is what the deployed dispatcher would do.
 from __future__ import annotations
 
 import types
-from dataclasses import dataclass
 from typing import Any
 
 from confgen import urls
 from confgen.model import NAMESPACE, Project
 from confgen.patterns import RoutePattern, best_match, in_zone, parse_pattern
+from confgen.record import record
 from confgen.render import router_spec
 from confgen.router_table import render_router_module
 
 
-@dataclass(frozen=True)
+@record
 class Claim:
     script: str
     worker: str
@@ -26,7 +26,7 @@ class Claim:
     why_lost: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Explanation:
     url: str
     env: str | None

@@ -19,8 +19,9 @@ import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from confgen.record import field, record
 
 MAX_READ = 256 * 1024 * 1024  # far above any generated file; /dev/zero-like files stop here
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -75,7 +76,7 @@ def temp_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"\.{n}\.(?:[0-9a-f]{{8}}{re.escape(_TEMP)}|[a-z0-9_]{{8}}\.tmp)\Z")
 
 
-@dataclass
+@record(frozen=False)
 class Staged:
     """A temporary file written beside `rel` and not yet renamed over it."""
 
@@ -99,7 +100,7 @@ class Staged:
             os.close(self.folder)
 
 
-@dataclass
+@record(frozen=False)
 class Tree:
     root: Path  # real path
     fd: int  # the root folder, open: every operation is relative to it

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from confgen import fs, lockfile, selection, write
 from confgen.diagnostics import Diagnostic, Severity
+from confgen.record import record, replace
 from confgen.render import RenderError, planned, verify
 from confgen.selection import EVERYTHING, Selection
 from confgen.validate import Result, validate_file
@@ -21,7 +21,7 @@ from confgen.validate import Result, validate_file
 LOCK_TIMEOUT = float(os.environ.get("CONFGEN_LOCK_TIMEOUT", "30"))  # seconds to wait for a run
 
 
-@dataclass(frozen=True)
+@record
 class Generated:
     diagnostics: tuple[Diagnostic, ...]  # validation, render and disk problems
     entries: tuple[write.Entry, ...] = ()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from confgen import sourcemap
 from confgen.compat import tomllib
 from confgen.diagnostics import Diagnostic
+from confgen.record import record
 
 MAX_DEPTH = 64  # a real manifest nests about 6 deep; the scanner and jsonschema recurse
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -21,7 +21,7 @@ class Unreadable(Exception):
     """The manifest file cannot be read at all (exit 2, not a manifest error)."""
 
 
-@dataclass(frozen=True)
+@record
 class Loaded:
     file: str  # as the user named it, for diagnostics
     root: Path  # the manifest's folder: every path in it is relative to this

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from confgen.paths import normalise
+from confgen.record import field, record
 
 DEFAULT = "confgen.lock"
 _HASH = re.compile(r"[0-9a-f]{64}\Z")
@@ -48,7 +48,7 @@ class LockError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
+@record
 class Lock:
     outputs: dict[str, str] = field(default_factory=dict)  # path -> hash confgen wrote
     previous: dict[str, str] = field(default_factory=dict)  # path -> hash before a write

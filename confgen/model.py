@@ -9,13 +9,13 @@ building the model never fails on a schema-valid manifest.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
 from confgen import surface
 from confgen.diagnostics import KeyPath
+from confgen.record import field, record
 
 STANDALONE = "standalone"
 NAMESPACE = "namespace"
@@ -32,7 +32,7 @@ RESOURCE_USES = (*RESOURCE_BINDINGS, ("consumers", "queues"))
 NOT_INHERITED = surface.not_inherited()
 
 
-@dataclass(frozen=True)
+@record
 class Service:
     binding: str
     service: str
@@ -42,7 +42,7 @@ class Service:
     extra: tuple[tuple[str, Any], ...] = ()  # further sub-keys wrangler's definition allows
 
 
-@dataclass(frozen=True)
+@record
 class Kv:
     binding: str | None
     id: str | None
@@ -52,7 +52,7 @@ class Kv:
     extra: tuple[tuple[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class D1:
     binding: str | None
     database_name: str | None
@@ -62,7 +62,7 @@ class D1:
     extra: tuple[tuple[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class R2:
     binding: str | None
     bucket_name: str | None
@@ -71,7 +71,7 @@ class R2:
     extra: tuple[tuple[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Producer:
     binding: str | None
     queue: str | None
@@ -80,7 +80,7 @@ class Producer:
     extra: tuple[tuple[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Consumer:
     queue: str | None
     resource: str | None
@@ -88,7 +88,7 @@ class Consumer:
     path: KeyPath
 
 
-@dataclass(frozen=True)
+@record
 class Dispatch:
     binding: str | None
     namespace: str  # the real namespace name in this environment
@@ -98,7 +98,7 @@ class Dispatch:
     extra: tuple[tuple[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Tail:
     service: str
     script: str
@@ -106,7 +106,7 @@ class Tail:
     extra: tuple[tuple[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Route:
     pattern: str
     zone_name: str | None
@@ -121,14 +121,14 @@ class Route:
         return self.path + ("pattern",) if self.is_table else self.path
 
 
-@dataclass(frozen=True)
+@record
 class Var:
     name: str
     value: Any
     path: KeyPath
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """One worker in one environment (env None: the wrangler file's top level)."""
 
@@ -182,7 +182,7 @@ class Config:
         return dict(self.origins)
 
 
-@dataclass(frozen=True)
+@record
 class Worker:
     name: str
     dir: str  # posix, relative to the manifest's folder
@@ -223,7 +223,7 @@ class Worker:
         return found
 
 
-@dataclass(frozen=True)
+@record
 class Environment:
     name: str
     namespace: str | None
@@ -231,7 +231,7 @@ class Environment:
     vars: tuple[tuple[str, Any], ...]
 
 
-@dataclass(frozen=True)
+@record
 class Router:
     worker: str
     output: str
@@ -242,7 +242,7 @@ class Router:
     namespace_bindings: tuple[tuple[str, str], ...]  # every environment with a namespace
 
 
-@dataclass(frozen=True)
+@record
 class DomainRoute:
     domain: str
     service: str
@@ -251,14 +251,14 @@ class DomainRoute:
     path: KeyPath
 
 
-@dataclass(frozen=True)
+@record
 class Domains:
     worker: str
     output: str
     routes: tuple[DomainRoute, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     name: str
     account_id: str | None

@@ -47,13 +47,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from confgen.record import record
 
 SCHEMES = ("http", "https")
 _LABEL_RE = re.compile(r"^(?:[A-Za-z0-9_-]|[^\x00-\x7f])+\Z")
 
 
-@dataclass(frozen=True)
+@record
 class RoutePattern:
     """One parsed route pattern; ``text`` is kept verbatim because ties compare its length."""
 

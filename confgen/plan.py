@@ -10,14 +10,14 @@ way for a worker in a dispatch namespace (`wrangler secret put` rejects
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
 
 from confgen.model import NAMESPACE, Project, Worker
+from confgen.record import record
 from confgen.rules.durable import hosts
 from confgen.rules.graph import find_cycles
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     worker: str
     script: str

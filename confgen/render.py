@@ -13,7 +13,6 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -23,6 +22,7 @@ from confgen import domains, wrangler
 from confgen.compat import tomllib
 from confgen.model import Project
 from confgen.paths import normalise
+from confgen.record import record, replace
 from confgen.router_table import RouterSpec, render_router_module, table_data
 from confgen.templating import render
 
@@ -36,7 +36,7 @@ class RenderError(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
+@record
 class Output:
     path: str  # posix, relative to the manifest's folder
     syntax: str  # "jsonc", "toml", "json", "python" or "typescript": how to parse it back

@@ -6,7 +6,6 @@ only read resolved values.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +29,7 @@ from confgen.model import (
     Var,
     Worker,
 )
+from confgen.record import replace
 
 # wrangler keys whose entries name a script in `script_name` (a Durable Object's or a
 # Workflow's host): retargeted per environment like a service binding's `service`.
@@ -374,4 +374,4 @@ class _Builder:
 
 
 def build(data: Mapping[str, Any], manifest: str = "project.toml") -> Project:
-    return dataclasses.replace(_Builder(data).build(), manifest=manifest)
+    return replace(_Builder(data).build(), manifest=manifest)

@@ -8,14 +8,15 @@ checking happens here, once, at generation time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from confgen.record import record
 
 TEMPLATE = "router.py.j2"
 WILDCARD = "*."
 
 
-@dataclass(frozen=True)
+@record
 class RouterSpec:
     """What the dispatcher routes on, as read from the manifest."""
 

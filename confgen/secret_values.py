@@ -15,8 +15,9 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+
+from confgen.record import record
 
 _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 MASK = "***"
@@ -26,7 +27,7 @@ class SecretsError(Exception):
     """The secrets file cannot be used; the message names the file and line, never a value."""
 
 
-@dataclass(frozen=True)
+@record
 class Found:
     values: dict[str, str]  # name -> value, for every name that has one
     sources: dict[str, str]  # name -> "file <path>" | "environment"

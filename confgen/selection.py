@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from confgen.diagnostics import CODES, Diagnostic, Severity
+from confgen.record import record
 
 _DIRECTIVE = re.compile(r"#\s*confgen:\s*ignore\[([^\]]*)\]")
 _CODE = re.compile(r"CG[0-9]{0,3}\Z")
@@ -24,7 +24,7 @@ class SelectionError(ValueError):
     """A --select / --ignore value that names no code."""
 
 
-@dataclass(frozen=True)
+@record
 class Selection:
     select: tuple[str, ...] | None = None  # prefixes; None: every code
     ignore: tuple[str, ...] = ()
@@ -69,7 +69,7 @@ def always_reported(d: Diagnostic) -> bool:
     return d.code[:3] in ("CG0", "CG1") or (d.code[:3] == "CG4" and d.severity is Severity.ERROR)
 
 
-@dataclass(frozen=True)
+@record
 class Directive:
     line: int
     column: int
@@ -119,7 +119,7 @@ def _comments(text: str) -> Iterable[tuple[int, str, int]]:
             i += 1
 
 
-@dataclass(frozen=True)
+@record
 class Selected:
     kept: tuple[Diagnostic, ...]
     suppressed: tuple[Diagnostic, ...]

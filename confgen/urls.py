@@ -9,8 +9,9 @@ Anything a browser would refuse is a ValueError with the reason.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote
+
+from confgen.record import record
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -19,7 +20,7 @@ _DOT_SEGMENT = {".", "%2e"}
 _DOUBLE_DOT = {"..", ".%2e", "%2e.", "%2e%2e"}
 
 
-@dataclass(frozen=True)
+@record
 class Url:
     scheme: str
     host: str  # ASCII, lower case, without a trailing dot

@@ -6,17 +6,17 @@ load.Unreadable, for a file that cannot be read at all (exit 2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from confgen import load, placement, resolve, rules, schema, selection
 from confgen.diagnostics import Diagnostic, Issue, Severity, format_path
 from confgen.model import Project
+from confgen.record import record
 from confgen.selection import EVERYTHING, Selection
 from confgen.source.scan import scan_project
 
 
-@dataclass(frozen=True)
+@record
 class Result:
     diagnostics: tuple[Diagnostic, ...]
     project: Project | None  # None when the manifest did not get past the schema

@@ -7,10 +7,10 @@ does inherit only where an environment changes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from confgen.model import NAMESPACE, NOT_INHERITED, Config, Project, Route, Worker
+from confgen.record import record
 
 _BLOCK_TABLES = frozenset({"vars"})
 # Written in every environment (wrangler does not inherit them), in this order.
@@ -18,7 +18,7 @@ _BINDING_KEYS = ("services", "kv_namespaces", "d1_databases", "r2_buckets", "que
                  "dispatch_namespaces", "vars", "secrets", "tail_consumers")
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     env: str | None
     comment: str
@@ -37,7 +37,7 @@ class Section:
         return tuple((k, v) for k, v in self.entries if k not in _BLOCK_TABLES)
 
 
-@dataclass(frozen=True)
+@record
 class WranglerFile:
     worker: Worker
     path: str

@@ -14,8 +14,9 @@ import shlex
 import shutil
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from confgen.record import record
 
 # The wrangler versions whose `deploy` takes every option confgen's plan uses
 # (--dispatch-namespace, --secrets-file, --dry-run, --outdir). The lower bound is the
@@ -32,7 +33,7 @@ class WranglerError(Exception):
     """No usable wrangler; the message says what was tried and what to do."""
 
 
-@dataclass(frozen=True)
+@record
 class Wrangler:
     argv: tuple[str, ...]  # the command that runs wrangler
     found_by: str  # how it was found, for the log

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from confgen import fs, lockfile
 from confgen.compat import StrEnum
 from confgen.diagnostics import Diagnostic
 from confgen.lockfile import Lock, sha256
+from confgen.record import record
 from confgen.render import Output, generated_by_confgen
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class State(StrEnum):
     LEFTOVER = "leftover"  # a temporary file an interrupted write left
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     path: str
     state: State
@@ -48,7 +48,7 @@ class Entry:
     output: Output | None = None  # None for orphans, leftovers and the lock
 
 
-@dataclass(frozen=True)
+@record
 class Disk:
     """What compare found: one entry per path confgen may touch, and the paths it will
     not touch with the reason (refused outputs are errors, ignored lock entries warnings)."""
@@ -232,7 +232,7 @@ def blocked(entries: tuple[Entry, ...], force: bool) -> list[Entry]:
             or (e.state is State.EDITED and not force)]
 
 
-@dataclass(frozen=True)
+@record
 class Applied:
     written: tuple[str, ...]
     removed: tuple[str, ...]

@@ -5,7 +5,6 @@ with a brute-force reference for random rules."""
 from __future__ import annotations
 
 import ast
-import dataclasses
 import hashlib
 import importlib.util
 import re
@@ -20,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from confgen.record import replace
 from confgen.render import router_spec
 from confgen.router_table import RouterSpec, normalise_host, render_router_module
 from confgen.validate import validate_file
@@ -220,7 +220,7 @@ def test_longest_path_prefix_wins(modules: Path, path: str, service: str, key: s
 def test_deterministic_whatever_the_input_order(platform: RouterSpec) -> None:
     first = render_router_module(platform)
     assert render_router_module(platform) == first
-    reordered = dataclasses.replace(
+    reordered = replace(
         platform,
         hosts=dict(list(platform.hosts.items())[::-1]),
         paths=dict(list(platform.paths.items())[::-1]),

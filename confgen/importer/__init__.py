@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from confgen import fs, lockfile
 from confgen.diagnostics import Diagnostic, Severity
 from confgen.importer import code, discover, emit, fit, parse, prove
 from confgen.importer.structure import Draft, structure
+from confgen.record import record
 
 MANIFEST = "project.toml"
 LOCK = lockfile.lock_name(MANIFEST)
@@ -34,7 +34,7 @@ class Refused(Exception):
     """Import did not start: not a folder, or a manifest is already there (no --force)."""
 
 
-@dataclass(frozen=True)
+@record
 class Imported:
     files: tuple[str, ...]  # every wrangler file found, relative to the folder
     diagnostics: tuple[Diagnostic, ...]  # sorted; files relative to the folder

@@ -18,12 +18,12 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from confgen import surface
 from confgen.diagnostics import Diagnostic, KeyPath, format_path
 from confgen.importer.parse import Original
+from confgen.record import field, record
 
 Ctx = str | None
 # wrangler key -> (manifest resource kind, sub-keys that identify the resource; None: every
@@ -77,7 +77,7 @@ def slug(text: str, taken: Iterable[str]) -> str:
     return out
 
 
-@dataclass
+@record(frozen=False)
 class Worker:
     """What the binding mapping needs to know about one imported worker."""
 
@@ -100,7 +100,7 @@ class Worker:
 Slot = tuple[str, str, Any]
 
 
-@dataclass
+@record(frozen=False)
 class _Group:
     keys: frozenset[str]
     profile: dict[Ctx, dict[str, Any]]
@@ -111,7 +111,7 @@ class _Group:
                                          if c in self.profile)
 
 
-@dataclass
+@record(frozen=False)
 class Bindings:
     workers: dict[str, Worker]
     env_names: tuple[str, ...]

@@ -8,16 +8,16 @@ wrangler.json, wrangler.jsonc, wrangler.toml, so import takes that one too).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from confgen.diagnostics import Diagnostic
+from confgen.record import record
 from confgen.write import WRANGLER_NAMES
 
 SKIPPED_FOLDERS = frozenset({"node_modules", ".wrangler"})
 
 
-@dataclass(frozen=True)
+@record
 class Found:
     files: tuple[str, ...]  # posix paths relative to the folder, sorted
     diagnostics: tuple[Diagnostic, ...]

@@ -9,7 +9,6 @@ original does not have) or `not imported`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from confgen.diagnostics import Diagnostic, KeyPath, Severity
 from confgen.importer.bindings import same
 from confgen.importer.meaning import environments, meaning
 from confgen.importer.parse import Original
+from confgen.record import record
 from confgen.render import RenderError, render_all
 from confgen.selection import EVERYTHING
 from confgen.validate import select, validate_text
@@ -24,7 +24,7 @@ from confgen.validate import select, validate_text
 EQUAL, DIFFERS, EXTRA, NOT_IMPORTED = "equal", "differs", "extra", "not imported"
 
 
-@dataclass(frozen=True)
+@record
 class Pair:
     file: str
     worker: str | None  # None: not imported
@@ -32,7 +32,7 @@ class Pair:
     state: str
 
 
-@dataclass(frozen=True)
+@record
 class Proof:
     pairs: tuple[Pair, ...]
     diagnostics: tuple[Diagnostic, ...]  # CG505s, and validate's warnings on the manifest

@@ -18,7 +18,6 @@ import copy
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from confgen.diagnostics import Diagnostic, KeyPath, format_path
@@ -26,6 +25,7 @@ from confgen.importer.bindings import Bindings, Ctx, Worker, same
 from confgen.importer.meaning import IGNORED, environments, inherited, known
 from confgen.importer.parse import Original
 from confgen.model import NAMESPACE
+from confgen.record import field, record
 from confgen.schema import schema
 
 _UNSET_NAME = re.compile(r"^[A-Za-z0-9_-]+\Z")
@@ -53,7 +53,7 @@ def _pattern(definition: str) -> re.Pattern[str]:
     return re.compile(schema()["$defs"][definition]["pattern"])
 
 
-@dataclass
+@record(frozen=False)
 class Draft:
     data: dict[str, Any]
     workers: dict[str, Original]  # manifest worker -> its original file

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from confgen.record import field, record
 
 # Handlers of a default export (ExportedHandler / WorkerEntrypoint methods).
 HANDLERS = ("fetch", "scheduled", "queue", "tail", "email", "trace", "test")
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Loc:
     file: str  # posix, relative to the manifest's folder
     line: int
     column: int
 
 
-@dataclass(frozen=True)
+@record
 class ClassDef:
     name: str
     base: str | None  # the last name of what it extends: DurableObject, WorkerEntrypoint, ...
@@ -23,7 +23,7 @@ class ClassDef:
     methods: frozenset[str]
 
 
-@dataclass(frozen=True)
+@record
 class Default:
     """The default export (JS) or the entry class / on_* functions (Python)."""
 
@@ -32,7 +32,7 @@ class Default:
     base: str | None = None  # WorkerEntrypoint when it is a class
 
 
-@dataclass
+@record(frozen=False)
 class FileFacts:
     """One source file, as its scanner left it."""
 
@@ -50,7 +50,7 @@ class FileFacts:
     error: tuple[Loc, str] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class WorkerFacts:
     """Everything the source of one worker tells, merged over its files."""
 

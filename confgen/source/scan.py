@@ -10,17 +10,17 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from confgen.model import Project, Worker
+from confgen.record import record
 from confgen.source import files
 from confgen.source.facts import ClassDef, FileFacts, Loc, WorkerFacts
 
 Scanner = Callable[[str, bytes], FileFacts]
 
 
-@dataclass(frozen=True)
+@record
 class Sources:
     """The scan of a whole project: facts per worker name (None: not in the repository)."""
 
