@@ -30,10 +30,14 @@ def worker_targets(config: Config) -> list[tuple[str, KeyPath, str]]:
 
 
 def service_targets(project: Project) -> Iterator[Issue]:
-    known = {w.name: w for w in project.workers}
+    known = project.workers_by_name
     external = set(project.external_services)
     for worker in project.workers:
         for config in worker.configs:
+            if all(known[e.service].deploy != NAMESPACE if e.service in known
+                   else e.service in external
+                   for e in (*config.services, *config.tail_consumers)):
+                continue  # every target reachable: no key path made for any
             for target, path, what in worker_targets(config):
                 if target not in known and target in external:
                     continue
@@ -81,16 +85,15 @@ def removed_inherited(project: Project) -> Iterator[Issue]:
 
 def environment_targets(project: Project) -> Iterator[Issue]:
     """A worker bound in an environment must take part in it (its `environments`)."""
+    known = project.workers_by_name
     for worker in project.workers:
         for config in worker.envs:
-            targets = [(s.service, s.path + ("service",)) for s in config.services]
-            targets += [(t.service, t.path + ("service",)) for t in config.tail_consumers]
-            for target, path in targets:
-                found = project.worker(target)
+            for entry in (*config.services, *config.tail_consumers):
+                found = known.get(entry.service)
                 if found is not None and found.envs and found.config(config.env) is None:
-                    yield Issue("CG216", path, f"worker {target!r} does not take part in "
-                                f"environment {config.env!r} (see its `environments`), so "
-                                f"{worker.name!r} cannot bind it there")
+                    yield Issue("CG216", entry.path + ("service",), f"worker {entry.service!r} "
+                                f"does not take part in environment {config.env!r} (see its "
+                                f"`environments`), so {worker.name!r} cannot bind it there")
     declared = set(project.env_names)
     for worker in project.workers:
         taking = {c.env for c in worker.envs}

@@ -70,13 +70,15 @@ def vars_and_secrets(project: Project) -> Iterator[Issue]:
 
 
 def crons(project: Project) -> Iterator[Issue]:
-    reported: set[KeyPath] = set()
+    checked: set[KeyPath] = set()  # one path is one expression, inherited by many sections
     for worker in project.workers:
         for config in worker.configs:
             for expression, path in config.crons:
+                if path in checked:
+                    continue
+                checked.add(path)
                 problem = cron_problem(expression)
-                if problem and path not in reported:
-                    reported.add(path)
+                if problem:
                     shown = expression if len(expression) <= 40 else expression[:37] + "..."
                     yield Issue("CG211", path, f"cron {shown!r}: {problem}")
 
