@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import NAMESPACE, RESOURCE_USES, Config, Project
+from confgen.model import NAMESPACE, RESOURCE_USES, Config, Project, Service, Tail
 
 # Keys that make a worker complete without `main`: an assets-only worker, a Pages project.
 NO_SCRIPT = ("assets", "pages_build_output_dir")
@@ -29,6 +29,11 @@ def worker_targets(config: Config) -> list[tuple[str, KeyPath, str]]:
         + [(t.service, t.path + ("service",), "tail consumer") for t in config.tail_consumers]
 
 
+def _bound_workers(config: Config) -> tuple[Service | Tail, ...]:
+    """A section's service bindings and tail consumers (each names a worker: `service`)."""
+    return (*config.services, *config.tail_consumers)
+
+
 def service_targets(project: Project) -> Iterator[Issue]:
     known = project.workers_by_name
     external = set(project.external_services)
@@ -36,7 +41,7 @@ def service_targets(project: Project) -> Iterator[Issue]:
         for config in worker.configs:
             if all(known[e.service].deploy != NAMESPACE if e.service in known
                    else e.service in external
-                   for e in (*config.services, *config.tail_consumers)):
+                   for e in _bound_workers(config)):
                 continue  # every target reachable: no key path made for any
             for target, path, what in worker_targets(config):
                 if target not in known and target in external:
@@ -88,7 +93,7 @@ def environment_targets(project: Project) -> Iterator[Issue]:
     known = project.workers_by_name
     for worker in project.workers:
         for config in worker.envs:
-            for entry in (*config.services, *config.tail_consumers):
+            for entry in _bound_workers(config):
                 found = known.get(entry.service)
                 if found is not None and found.envs and found.config(config.env) is None:
                     yield Issue("CG216", entry.path + ("service",), f"worker {entry.service!r} "
