@@ -20,21 +20,25 @@ from confgen.model import D1, R2, Consumer, Dispatch, Kv, Producer, Route, Servi
 T = TypeVar("T")
 
 
+Key = tuple[Any, ...]
+
+
 class Entries:
     def __init__(self, resources: Mapping[str, Any], namespaces: Mapping[str, Any]) -> None:
         self.resources = resources
         self.namespaces = namespaces
         self.merged: dict[tuple[str, str, str | None], Mapping[str, Any]] = {}
-        # key -> (the entry as written, the object). The key holds the entry's id(); the
-        # entry is kept here, so no other object can take that id while the key exists.
-        self.made: dict[tuple[Any, ...], tuple[object, Any]] = {}
-
-    def once(self, key: tuple[Any, ...], entry: object, make: Callable[[], T]) -> T:
-        found = self.made.get(key)
-        if found is None:
-            found = self.made[key] = (entry, make())
-        made: T = found[1]
-        return made
+        # Per kind: key -> (the entry as written, its object). A key holds the entry's id();
+        # the entry is kept beside it, so no other object can take that id meanwhile.
+        self.services: dict[Key, tuple[object, Service]] = {}
+        self.tails: dict[Key, tuple[object, Tail]] = {}
+        self.kvs: dict[Key, tuple[object, Kv]] = {}
+        self.d1s: dict[Key, tuple[object, D1]] = {}
+        self.r2s: dict[Key, tuple[object, R2]] = {}
+        self.producers: dict[Key, tuple[object, Producer]] = {}
+        self.consumers: dict[Key, tuple[object, Consumer]] = {}
+        self.dispatches: dict[Key, tuple[object, Dispatch]] = {}
+        self.lists: dict[Key, tuple[object, tuple[Any, ...]]] = {}
 
     def resource(self, kind: str, rid: str | None, env: str | None) -> Mapping[str, Any]:
         """A declared resource's keys in `env` (read only: shared by every binding to it;
@@ -50,50 +54,84 @@ class Entries:
         return found
 
     def service(self, path: KeyPath, s: Mapping[str, Any], script: str) -> Service:
-        return self.once(("service", id(s), path, script), s, lambda: Service(
-            s["binding"], s["service"], script, s.get("entrypoint"), path,
-            extra(s, "binding", "service", "entrypoint")))
+        key = (id(s), path, script)
+        hit = self.services.get(key)
+        if hit is not None:
+            return hit[1]
+        made = Service(s["binding"], s["service"], script, s.get("entrypoint"), path,
+                       extra(s, "binding", "service", "entrypoint"))
+        self.services[key] = (s, made)
+        return made
 
     def tail(self, path: KeyPath, t: Mapping[str, Any], script: str) -> Tail:
-        return self.once(("tail", id(t), path, script), t, lambda: Tail(
-            t["service"], script, path, extra(t, "service")))
-
-    def _found(self, kind: str, entry: Mapping[str, Any], env: str | None
-               ) -> tuple[str | None, Mapping[str, Any]]:
-        rid = entry.get("resource")
-        return rid, (self.resource(kind, rid, env) if rid else entry)
+        key = (id(t), path, script)
+        hit = self.tails.get(key)
+        if hit is not None:
+            return hit[1]
+        made = Tail(t["service"], script, path, extra(t, "service"))
+        self.tails[key] = (t, made)
+        return made
 
     def kv(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Kv:
-        rid, found = self._found("kv", entry, env)
-        return self.once(("kv", id(entry), path, id(found)), entry, lambda: Kv(
-            entry.get("binding", found.get("binding")), found.get("id"),
-            found.get("preview_id"), rid, path, extra(entry, "binding", "id", "preview_id")))
+        rid = entry.get("resource")
+        found = self.resource("kv", rid, env) if rid else entry
+        key = (id(entry), path, id(found))
+        hit = self.kvs.get(key)
+        if hit is not None:
+            return hit[1]
+        made = Kv(entry.get("binding", found.get("binding")), found.get("id"),
+                  found.get("preview_id"), rid, path, extra(entry, "binding", "id", "preview_id"))
+        self.kvs[key] = (entry, made)
+        return made
 
     def d1(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> D1:
-        rid, found = self._found("d1", entry, env)
-        return self.once(("d1", id(entry), path, id(found)), entry, lambda: D1(
-            entry.get("binding", found.get("binding")), found.get("database_name"),
-            found.get("database_id"), rid, path,
-            extra(entry, "binding", "database_name", "database_id")))
+        rid = entry.get("resource")
+        found = self.resource("d1", rid, env) if rid else entry
+        key = (id(entry), path, id(found))
+        hit = self.d1s.get(key)
+        if hit is not None:
+            return hit[1]
+        made = D1(entry.get("binding", found.get("binding")), found.get("database_name"),
+                  found.get("database_id"), rid, path,
+                  extra(entry, "binding", "database_name", "database_id"))
+        self.d1s[key] = (entry, made)
+        return made
 
     def r2(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> R2:
-        rid, found = self._found("r2", entry, env)
-        return self.once(("r2", id(entry), path, id(found)), entry, lambda: R2(
-            entry.get("binding", found.get("binding")), found.get("bucket_name"), rid, path,
-            extra(entry, "binding", "bucket_name")))
+        rid = entry.get("resource")
+        found = self.resource("r2", rid, env) if rid else entry
+        key = (id(entry), path, id(found))
+        hit = self.r2s.get(key)
+        if hit is not None:
+            return hit[1]
+        made = R2(entry.get("binding", found.get("binding")), found.get("bucket_name"), rid,
+                  path, extra(entry, "binding", "bucket_name"))
+        self.r2s[key] = (entry, made)
+        return made
 
     def producer(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Producer:
-        rid, found = self._found("queues", entry, env)
-        return self.once(("producer", id(entry), path, id(found)), entry, lambda: Producer(
-            entry.get("binding", found.get("binding")), found.get("queue"), rid, path,
-            extra(entry, "binding", "queue")))
+        rid = entry.get("resource")
+        found = self.resource("queues", rid, env) if rid else entry
+        key = (id(entry), path, id(found))
+        hit = self.producers.get(key)
+        if hit is not None:
+            return hit[1]
+        made = Producer(entry.get("binding", found.get("binding")), found.get("queue"), rid,
+                        path, extra(entry, "binding", "queue"))
+        self.producers[key] = (entry, made)
+        return made
 
     def consumer(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Consumer:
-        rid, found = self._found("queues", entry, env)
-        return self.once(("consumer", id(entry), path, id(found)), entry, lambda: Consumer(
-            found.get("queue"), rid,
-            tuple(sorted((k, v) for k, v in entry.items() if k not in ("resource", "queue"))),
-            path))
+        rid = entry.get("resource")
+        found = self.resource("queues", rid, env) if rid else entry
+        key = (id(entry), path, id(found))
+        hit = self.consumers.get(key)
+        if hit is not None:
+            return hit[1]
+        made = Consumer(found.get("queue"), rid, tuple(sorted(
+            (k, v) for k, v in entry.items() if k not in ("resource", "queue"))), path)
+        self.consumers[key] = (entry, made)
+        return made
 
     def dispatch(self, path: KeyPath, entry: Mapping[str, Any], env: str | None
                  ) -> Dispatch | None:
@@ -107,17 +145,32 @@ class Entries:
                 return None  # top level without `default`, or an env the table misses (CG212)
         else:
             real = names
-        binding = entry.get("binding", declared.get("binding") if declared else None)
-        return self.once(("dispatch", id(entry), path, real), entry, lambda: Dispatch(
-            binding, real, ref, entry.get("outbound"), path,
-            extra(entry, "binding", "namespace", "outbound")))
+        key = (id(entry), path, real)
+        hit = self.dispatches.get(key)
+        if hit is not None:
+            return hit[1]
+        made = Dispatch(entry.get("binding", declared.get("binding") if declared else None),
+                        real, ref, entry.get("outbound"), path,
+                        extra(entry, "binding", "namespace", "outbound"))
+        self.dispatches[key] = (entry, made)
+        return made
+
+    def _list(self, what: str, value: Any, where: KeyPath,
+              make: Callable[[], tuple[T, ...]]) -> tuple[T, ...]:
+        key = (what, id(value), where)
+        hit = self.lists.get(key)
+        if hit is None:
+            hit = self.lists[key] = (value, make())
+        made: tuple[T, ...] = hit[1]
+        return made
 
     def routes(self, value: Any, where: KeyPath) -> tuple[Route, ...]:
         """A `routes` list: strings, or tables with a `pattern`."""
-        return self.once(("routes", id(value), where), value, lambda: tuple(
+        return self._list("routes", value, where, lambda: tuple(
             self.route(where + (i,), r) for i, r in enumerate(value)))
 
-    def route(self, path: KeyPath, entry: Any, singular: bool = False) -> Route:
+    @staticmethod
+    def route(path: KeyPath, entry: Any, singular: bool = False) -> Route:
         if isinstance(entry, str):
             return Route(entry, None, None, False, path, singular=singular)
         return Route(entry["pattern"], entry.get("zone_name"), entry.get("zone_id"),
@@ -126,9 +179,9 @@ class Entries:
 
     def secrets(self, value: Any, where: KeyPath) -> tuple[Var, ...]:
         """`secrets`, in the manifest's order, as wrangler keeps `secrets.required`."""
-        return self.once(("secrets", id(value), where), value, lambda: tuple(
+        return self._list("secrets", value, where, lambda: tuple(
             Var(s, None, where + (i,)) for i, s in enumerate(value)))
 
     def crons(self, value: Any, where: KeyPath) -> tuple[tuple[str, KeyPath], ...]:
-        return self.once(("crons", id(value), where), value, lambda: tuple(
+        return self._list("crons", value, where, lambda: tuple(
             (c, where + ("crons", i)) for i, c in enumerate(value)))

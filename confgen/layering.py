@@ -16,6 +16,8 @@ _NAME_KEYS = ("binding", "name", "service", "queue", "class_name")
 
 def extra(entry: Mapping[str, Any], *known: str) -> tuple[tuple[str, Any], ...]:
     """A binding entry's sub-keys beyond the ones confgen reads (wrangler's, copied as given)."""
+    if entry.keys() <= {*known, "resource"}:
+        return ()  # the common entry: nothing beyond them
     return tuple(sorted((k, v) for k, v in entry.items() if k not in known and k != "resource"))
 
 
