@@ -30,6 +30,11 @@ class Sources:
         return self.workers.get(name)
 
     @property
+    def scanned(self) -> bool:
+        """Whether any worker's sources are here."""
+        return any(f is not None for f in self.workers.values())
+
+    @property
     def skipped(self) -> list[str]:
         return sorted(n for n, f in self.workers.items() if f is None)
 
