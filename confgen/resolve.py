@@ -58,12 +58,18 @@ class _Builder:
         self.entries = Entries(self.resources, self.namespaces)
         self.bases: dict[str, Keys] = {}
         self.vars_at: dict[KeyPath, dict[str, Var]] = {}
+        self.taking: dict[str, tuple[str, ...]] = {}
+        self.deploys: dict[str, str] = {}
 
     # -- merging ---------------------------------------------------------------------------
 
     def deploy(self, name: str) -> str:
-        worker = self.workers.get(name, {})
-        return str(worker.get("deploy", self.defaults.get("deploy", STANDALONE)))
+        found = self.deploys.get(name)
+        if found is None:
+            worker = self.workers.get(name, {})
+            found = self.deploys[name] = str(worker.get("deploy",
+                                                        self.defaults.get("deploy", STANDALONE)))
+        return found
 
     def script(self, target: str, env: str | None) -> str:
         """A service target's script name in `env` (wrangler's `<name>-<env>` rule); a worker
@@ -73,9 +79,11 @@ class _Builder:
 
     def script_or_none(self, target: str, env: str | None) -> str | None:
         key = (target, env)
-        if key not in self.scripts:  # every binding to a target asks again: answered once
-            self.scripts[key] = self._script(target, env)
-        return self.scripts[key]
+        try:  # every binding to a target asks again: answered once
+            return self.scripts[key]
+        except KeyError:
+            found = self.scripts[key] = self._script(target, env)
+            return found
 
     def top_script(self, target: str) -> str | None:
         """A worker's top-level script name: its `name` (default: its key); `name = false`
@@ -133,24 +141,23 @@ class _Builder:
         keys = self.keys(name, env)
         section, own = self.own(name, env) if env is not None else (("workers", name), {})
         nowhere: tuple[Any, KeyPath | None] = (None, None)
-
-        def pick(key: str) -> tuple[Any, KeyPath | None]:
-            return keys.get(key, nowhere)
+        pick = keys.get
 
         def get(key: str) -> Any:
             return keys.get(key, nowhere)[0]
 
         def items(key: str) -> list[tuple[KeyPath, Any]]:
             value, where = keys.get(key, nowhere)
-            return [(where + (i,), v) for i, v in enumerate(value or ())] if where else []
+            return [(where + (i,), v) for i, v in enumerate(value)] if value and where else []
 
         made = self.entries
-        services = tuple(made.service(p, s, self.script(s["service"], env))
+        script_of = self.script
+        services = tuple(made.service(p, s, script_of(s["service"], env))
                          for p, s in items("services"))
         kv = tuple(made.kv(p, b, env) for p, b in items("kv_namespaces"))
         d1 = tuple(made.d1(p, b, env) for p, b in items("d1_databases"))
         r2 = tuple(made.r2(p, b, env) for p, b in items("r2_buckets"))
-        queues, qwhere = pick("queues")
+        queues, qwhere = pick("queues", nowhere)
         producers, consumers = self.queues(queues or {}, qwhere, env)
         dispatch = tuple(d for p, b in items("dispatch_namespaces")
                          if (d := made.dispatch(p, b, env)) is not None)
@@ -158,21 +165,21 @@ class _Builder:
             dispatch += self.router_bindings()
 
         variables = self.vars(name, env)
-        secrets_value, secrets_where = pick("secrets")
+        secrets_value, secrets_where = pick("secrets", nowhere)
         secrets = made.secrets(secrets_value or (), secrets_where) if secrets_where else ()
         routes_own = env is None or "routes" in own or "route" in own
         if routes_own:
-            routes_value, routes_where = pick("routes")
+            routes_value, routes_where = pick("routes", nowhere)
             routes = made.routes(routes_value or (), routes_where) if routes_where else ()
-            one, one_where = pick("route")
+            one, one_where = pick("route", nowhere)
             if one_where is not None and one is not None:
                 routes += (made.route(one_where, one, singular=True),)
         else:  # wrangler inherits the top level's routes
             routes = self.config_top(name).routes
-        triggers, twhere = pick("triggers")
+        triggers, twhere = pick("triggers", nowhere)
         crons_own = env is None or "crons" in own.get("triggers", {})
         crons = made.crons((triggers or {}).get("crons", ()), twhere) if twhere else ()
-        tails = tuple(made.tail(p, t, self.script(t["service"], env))
+        tails = tuple(made.tail(p, t, script_of(t["service"], env))
                       for p, t in items("tail_consumers"))
         copied, lost, origins = self.copied(name, env, keys)
         date = get("compatibility_date") or self.project.get("compatibility_date")
@@ -342,8 +349,12 @@ class _Builder:
 
     def worker_envs(self, name: str) -> tuple[str, ...]:
         """The declared environments a worker takes part in (`environments`, default all)."""
-        chosen = self.workers[name].get("environments", self.defaults.get("environments"))
-        return self.envs if chosen is None else tuple(e for e in self.envs if e in chosen)
+        found = self.taking.get(name)
+        if found is None:
+            chosen = self.workers[name].get("environments", self.defaults.get("environments"))
+            found = self.taking[name] = self.envs if chosen is None \
+                else tuple(e for e in self.envs if e in chosen)
+        return found
 
     def build(self) -> Project:
         environments = tuple(
