@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from operator import attrgetter
 
 from confgen.cron import cron_problem
 from confgen.diagnostics import Issue, KeyPath
@@ -17,6 +18,7 @@ _PLACEHOLDER = re.compile(
     r"none|null|fake|secret|password|your[-_ ].*|<.*>|\$\{.*\}|\{\{.*\}\}|(.)\1*|"
     r"(?:dev|test|local|fake|dummy)[-_].*|.*[-_](?:dev|test|local|placeholder))$",
     re.IGNORECASE)
+_NAME = attrgetter("name")
 _KV_ID = re.compile(r"^[0-9a-f]{32}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -39,16 +41,25 @@ def placeholder(value: object) -> bool:
 
 def vars_and_secrets(project: Project) -> Iterator[Issue]:
     reported: set[KeyPath] = set()
-    secret_like: dict[str, bool] = {}  # by name: a fleet has a few dozen names, many times
+    # Var names judged so far, and those that look like a secret: a fleet has a few dozen
+    # names, each in thousands of sections, so a section is mostly set operations.
+    judged: set[str] = set()
+    secret_like: set[str] = set()
     for worker in project.workers:
         for config in worker.configs:
-            secrets = {s.name for s in config.secrets}
+            names = set(map(_NAME, config.vars))
+            for name in names - judged:
+                if _SECRET_NAME.search(name.upper()):
+                    secret_like.add(name)
+            judged |= names
+            secrets = set(map(_NAME, config.secrets))
+            interesting = names & (secret_like | secrets)
+            if not interesting:
+                continue  # no var here can be reported
             for var in config.vars:
-                if var.path in reported:
+                if var.name not in interesting or var.path in reported:
                     continue
-                looks = secret_like.get(var.name)
-                if looks is None:
-                    looks = secret_like[var.name] = bool(_SECRET_NAME.search(var.name.upper()))
+                looks = var.name in secret_like
                 if var.name in secrets:
                     reported.add(var.path)
                     yield Issue("CG209", var.path, f"{var.name!r} is both a var and a secret "
