@@ -8,7 +8,7 @@ from operator import attrgetter
 
 from confgen.cron import cron_problem
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import Project
+from confgen.model import Config, Project
 
 SECRET_WORDS = ("PASSWORD", "SECRET", "TOKEN", "PRIVATE_KEY", "API_KEY", "CREDENTIAL")
 _SECRET_NAME = re.compile("|".join(SECRET_WORDS))
@@ -19,6 +19,7 @@ _PLACEHOLDER = re.compile(
     r"(?:dev|test|local|fake|dummy)[-_].*|.*[-_](?:dev|test|local|placeholder))$",
     re.IGNORECASE)
 _NAME = attrgetter("name")
+_ID, _PREVIEW_ID, _DATABASE_ID = (attrgetter(a) for a in ("id", "preview_id", "database_id"))
 _KV_ID = re.compile(r"^[0-9a-f]{32}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -101,6 +102,8 @@ def placeholder_ids(project: Project) -> Iterator[Issue]:
     good_d1: set[str] = set()
     for worker in project.workers:
         for config in worker.configs:
+            if _all_good(config, good_kv, good_d1):
+                continue  # every id here has its shape: nothing to report
             ids = [("kv", "KV", k.resource, k.path, key, value, _KV_ID, "32 hex digits", good_kv)
                    for k in config.kv_namespaces
                    for key, value in (("id", k.id), ("preview_id", k.preview_id))
@@ -117,6 +120,21 @@ def placeholder_ids(project: Project) -> Iterator[Issue]:
                     reported.add(where)
                     yield Issue("CG255", where, f"{what} {key} {value!r} is not {expected}: "
                                 "a placeholder or local id, which a deploy rejects")
+
+
+def _all_good(config: Config, good_kv: set[str], good_d1: set[str]) -> bool:
+    """Whether every KV and D1 id of the section has its shape (remembered in good_*)."""
+    ok = True
+    kv = {*map(_ID, config.kv_namespaces), *map(_PREVIEW_ID, config.kv_namespaces)}
+    d1 = set(map(_DATABASE_ID, config.d1_databases))
+    for values, good, shape in ((kv, good_kv, _KV_ID), (d1, good_d1, _UUID)):
+        values.discard(None)
+        for value in values - good:
+            if shape.match(value):
+                good.add(value)
+            else:
+                ok = False
+    return ok
 
 
 RULES = (vars_and_secrets, crons, placeholder_ids)
