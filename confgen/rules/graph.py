@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import repeat
-from operator import attrgetter
 
 from confgen.diagnostics import Issue, KeyPath
 from confgen.model import RESOURCE_USES, Project
 from confgen.rules import durable
-
-_RESOURCE, _REF = attrgetter("resource"), attrgetter("ref")
 
 
 def service_edges(project: Project) -> dict[str, dict[str, KeyPath]]:
@@ -82,8 +78,12 @@ def unused(project: Project) -> Iterator[Issue]:
     for worker in project.workers:
         for config in worker.configs:
             for attr, kind in RESOURCE_USES:
-                used.update(zip(repeat(kind), filter(None, map(_RESOURCE, getattr(config, attr)))))
-            used.update(zip(repeat("namespace"), filter(None, map(_REF, config.dispatch_namespaces))))
+                for e in getattr(config, attr):
+                    if e.resource:
+                        used.add((kind, e.resource))
+            for d in config.dispatch_namespaces:
+                if d.ref:
+                    used.add(("namespace", d.ref))
     data = project.data
     legacy = {kind for _, kind in RESOURCE_USES}  # other kinds: rules/resources.py
     for kind, entries in sorted(data.get("resources", {}).items()):

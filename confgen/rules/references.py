@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from operator import attrgetter
 from typing import Any
 
 from confgen.diagnostics import Issue, KeyPath
 from confgen.model import NAMESPACE, RESOURCE_USES, Config, Project, Service, Tail
 
-_RESOURCE, _BINDING = attrgetter("resource"), attrgetter("binding")
 # Keys that make a worker complete without `main`: an assets-only worker, a Pages project.
 NO_SCRIPT = ("assets", "pages_build_output_dir")
 
@@ -64,15 +62,7 @@ def declared_references(project: Project) -> Iterator[Issue]:
     for worker in project.workers:
         for config in worker.configs:
             for attr, kind in RESOURCE_USES:
-                entries = getattr(config, attr)
-                if not entries:
-                    continue
-                ids = set(map(_RESOURCE, entries))
-                ids.discard(None)
-                if ids <= resources.get(kind, {}).keys() and (
-                        attr == "consumers" or None not in map(_BINDING, entries)):
-                    continue  # every entry fine: the common case, at C speed
-                for entry in entries:
+                for entry in getattr(config, attr):
                     if entry.resource is not None and entry.resource not in resources.get(kind, {}):
                         yield Issue("CG204", entry.path + ("resource",),
                                     f"no resource {entry.resource!r} under [resources.{kind}]")

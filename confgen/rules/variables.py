@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from operator import attrgetter
 
 from confgen.cron import cron_problem
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import Config, Project
+from confgen.model import Project
 
 SECRET_WORDS = ("PASSWORD", "SECRET", "TOKEN", "PRIVATE_KEY", "API_KEY", "CREDENTIAL")
 _SECRET_NAME = re.compile("|".join(SECRET_WORDS))
@@ -18,8 +17,6 @@ _PLACEHOLDER = re.compile(
     r"none|null|fake|secret|password|your[-_ ].*|<.*>|\$\{.*\}|\{\{.*\}\}|(.)\1*|"
     r"(?:dev|test|local|fake|dummy)[-_].*|.*[-_](?:dev|test|local|placeholder))$",
     re.IGNORECASE)
-_NAME = attrgetter("name")
-_ID, _PREVIEW_ID, _DATABASE_ID = (attrgetter(a) for a in ("id", "preview_id", "database_id"))
 _KV_ID = re.compile(r"^[0-9a-f]{32}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -42,25 +39,16 @@ def placeholder(value: object) -> bool:
 
 def vars_and_secrets(project: Project) -> Iterator[Issue]:
     reported: set[KeyPath] = set()
-    # Var names judged so far, and those that look like a secret: a fleet has a few dozen
-    # names, each in thousands of sections, so a section is mostly set operations.
-    judged: set[str] = set()
-    secret_like: set[str] = set()
+    secret_like: dict[str, bool] = {}  # by name: a fleet has a few dozen names, many times
     for worker in project.workers:
         for config in worker.configs:
-            names = set(map(_NAME, config.vars))
-            for name in names - judged:
-                if _SECRET_NAME.search(name.upper()):
-                    secret_like.add(name)
-            judged |= names
-            secrets = set(map(_NAME, config.secrets))
-            interesting = names & (secret_like | secrets)
-            if not interesting:
-                continue  # no var here can be reported
+            secrets = {s.name for s in config.secrets}
             for var in config.vars:
-                if var.name not in interesting or var.path in reported:
+                if var.path in reported:
                     continue
-                looks = var.name in secret_like
+                looks = secret_like.get(var.name)
+                if looks is None:
+                    looks = secret_like[var.name] = bool(_SECRET_NAME.search(var.name.upper()))
                 if var.name in secrets:
                     reported.add(var.path)
                     yield Issue("CG209", var.path, f"{var.name!r} is both a var and a secret "
@@ -102,8 +90,6 @@ def placeholder_ids(project: Project) -> Iterator[Issue]:
     good_d1: set[str] = set()
     for worker in project.workers:
         for config in worker.configs:
-            if _all_good(config, good_kv, good_d1):
-                continue  # every id here has its shape: nothing to report
             ids = [("kv", "KV", k.resource, k.path, key, value, _KV_ID, "32 hex digits", good_kv)
                    for k in config.kv_namespaces
                    for key, value in (("id", k.id), ("preview_id", k.preview_id))
@@ -120,21 +106,6 @@ def placeholder_ids(project: Project) -> Iterator[Issue]:
                     reported.add(where)
                     yield Issue("CG255", where, f"{what} {key} {value!r} is not {expected}: "
                                 "a placeholder or local id, which a deploy rejects")
-
-
-def _all_good(config: Config, good_kv: set[str], good_d1: set[str]) -> bool:
-    """Whether every KV and D1 id of the section has its shape (remembered in good_*)."""
-    ok = True
-    kv = {*map(_ID, config.kv_namespaces), *map(_PREVIEW_ID, config.kv_namespaces)}
-    d1 = set(map(_DATABASE_ID, config.d1_databases))
-    for values, good, shape in ((kv, good_kv, _KV_ID), (d1, good_d1, _UUID)):
-        values.discard(None)
-        for value in values - good:
-            if shape.match(value):
-                good.add(value)
-            else:
-                ok = False
-    return ok
 
 
 RULES = (vars_and_secrets, crons, placeholder_ids)
