@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from operator import attrgetter
 
 from confgen import surface
 from confgen.diagnostics import Issue, KeyPath
@@ -48,31 +47,27 @@ def _binding_names(value: object) -> Iterator[str]:
                     yield name
 
 
-_BINDING = attrgetter("binding")
-_NAME = attrgetter("name")
-
-
-def _unique(config: Config) -> bool:
-    """Whether the names of _named are all different, without where they are declared
-    (the common answer, for every section of a fleet, at C speed)."""
-    names: list[str | None] = [*map(_BINDING, config.services),
-                               *map(_BINDING, config.dispatch_namespaces),
-                               *map(_NAME, config.vars), *map(_NAME, config.secrets)]
+def _names(config: Config) -> list[str]:
+    """The names of _named, without where they are declared."""
+    names = [s.binding for s in config.services]
     for attr, _ in RESOURCE_BINDINGS:
-        names += map(_BINDING, getattr(config, attr))
+        names += [e.binding for e in getattr(config, attr) if e.binding is not None]
+    names += [d.binding for d in config.dispatch_namespaces if d.binding is not None]
     kinds = surface.binding_kinds()
     for key, value in config.wrangler:
         if key in kinds:
             names += _binding_names(value)
-    unnamed = names.count(None)  # _named skips them
-    return len(set(names)) == len(names) - max(unnamed - 1, 0)
+    names += [v.name for v in config.vars]
+    names += [v.name for v in config.secrets]
+    return names
 
 
 def duplicate_bindings(project: Project) -> Iterator[Issue]:
     seen_issues: set[tuple[str, KeyPath]] = set()
     for worker in project.workers:
         for config in worker.configs:
-            if _unique(config):
+            names = _names(config)
+            if len(set(names)) == len(names):
                 continue  # the common case, without a key path for every name
             first: dict[str, tuple[str, KeyPath]] = {}
             for name, kind, path in _named(config):
