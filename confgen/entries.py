@@ -14,10 +14,18 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from confgen.diagnostics import KeyPath
-from confgen.layering import extra
+from confgen.layering import extra, known
 from confgen.model import D1, R2, Consumer, Dispatch, Kv, Producer, Route, Service, Tail, Var
 
 T = TypeVar("T")
+# What each kind of entry reads itself; the rest is copied as given (layering.extra).
+_SERVICE_READS = known("binding", "service", "entrypoint")
+_TAIL_READS = known("service")
+_KV_READS = known("binding", "id", "preview_id")
+_D1_READS = known("binding", "database_name", "database_id")
+_R2_READS = known("binding", "bucket_name")
+_PRODUCER_READS = known("binding", "queue")
+_DISPATCH_READS = known("binding", "namespace", "outbound")
 
 
 Key = tuple[Any, ...]
@@ -59,7 +67,7 @@ class Entries:
         if hit is not None:
             return hit[1]
         made = Service(s["binding"], s["service"], script, s.get("entrypoint"), path,
-                       extra(s, "binding", "service", "entrypoint"))
+                       extra(s, _SERVICE_READS))
         self.services[key] = (s, made)
         return made
 
@@ -68,7 +76,7 @@ class Entries:
         hit = self.tails.get(key)
         if hit is not None:
             return hit[1]
-        made = Tail(t["service"], script, path, extra(t, "service"))
+        made = Tail(t["service"], script, path, extra(t, _TAIL_READS))
         self.tails[key] = (t, made)
         return made
 
@@ -80,7 +88,7 @@ class Entries:
         if hit is not None:
             return hit[1]
         made = Kv(entry.get("binding", found.get("binding")), found.get("id"),
-                  found.get("preview_id"), rid, path, extra(entry, "binding", "id", "preview_id"))
+                  found.get("preview_id"), rid, path, extra(entry, _KV_READS))
         self.kvs[key] = (entry, made)
         return made
 
@@ -93,7 +101,7 @@ class Entries:
             return hit[1]
         made = D1(entry.get("binding", found.get("binding")), found.get("database_name"),
                   found.get("database_id"), rid, path,
-                  extra(entry, "binding", "database_name", "database_id"))
+                  extra(entry, _D1_READS))
         self.d1s[key] = (entry, made)
         return made
 
@@ -105,7 +113,7 @@ class Entries:
         if hit is not None:
             return hit[1]
         made = R2(entry.get("binding", found.get("binding")), found.get("bucket_name"), rid,
-                  path, extra(entry, "binding", "bucket_name"))
+                  path, extra(entry, _R2_READS))
         self.r2s[key] = (entry, made)
         return made
 
@@ -117,7 +125,7 @@ class Entries:
         if hit is not None:
             return hit[1]
         made = Producer(entry.get("binding", found.get("binding")), found.get("queue"), rid,
-                        path, extra(entry, "binding", "queue"))
+                        path, extra(entry, _PRODUCER_READS))
         self.producers[key] = (entry, made)
         return made
 
@@ -151,7 +159,7 @@ class Entries:
             return hit[1]
         made = Dispatch(entry.get("binding", declared.get("binding") if declared else None),
                         real, ref, entry.get("outbound"), path,
-                        extra(entry, "binding", "namespace", "outbound"))
+                        extra(entry, _DISPATCH_READS))
         self.dispatches[key] = (entry, made)
         return made
 

@@ -14,11 +14,17 @@ Keys = dict[str, tuple[Any, KeyPath]]  # key -> (merged value, where the winning
 _NAME_KEYS = ("binding", "name", "service", "queue", "class_name")
 
 
-def extra(entry: Mapping[str, Any], *known: str) -> tuple[tuple[str, Any], ...]:
-    """A binding entry's sub-keys beyond the ones confgen reads (wrangler's, copied as given)."""
-    if entry.keys() <= {*known, "resource"}:
+def extra(entry: Mapping[str, Any], known: frozenset[str]) -> tuple[tuple[str, Any], ...]:
+    """A binding entry's sub-keys beyond the `known` ones confgen reads (wrangler's, copied
+    as given); `known` includes "resource"."""
+    if entry.keys() <= known:
         return ()  # the common entry: nothing beyond them
-    return tuple(sorted((k, v) for k, v in entry.items() if k not in known and k != "resource"))
+    return tuple(sorted((k, v) for k, v in entry.items() if k not in known))
+
+
+def known(*keys: str) -> frozenset[str]:
+    """The keys extra() leaves out: these and `resource`."""
+    return frozenset({*keys, "resource"})
 
 
 def _drop_named(value: Any, name: str) -> Any:

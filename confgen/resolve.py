@@ -58,6 +58,8 @@ class _Builder:
         self.entries = Entries(self.resources, self.namespaces)
         self.bases: dict[str, Keys] = {}
         self.vars_at: dict[KeyPath, dict[str, Var]] = {}
+        self.below_vars: dict[str | None, dict[str, Var] | None] = {}
+        self.copies, self.top_only = surface.copied(), surface.top_only()
         self.taking: dict[str, tuple[str, ...]] = {}
         self.deploys: dict[str, str] = {}
 
@@ -225,10 +227,10 @@ class _Builder:
         top = dict(self.config_top(name).wrangler) if env is not None else {}
         # A key no layer sets and the top level lacks adds nothing below: only the keys
         # some layer (or the top level) has are looked at, in the same sorted order.
-        present = {"account_id", *top, *keys}
+        present = {"account_id", *top, *self.copies.intersection(keys)}
         nowhere: tuple[Any, KeyPath | None] = (None, None)
-        for key in sorted(surface.copied().intersection(present)):
-            if env is not None and key in surface.top_only():
+        for key in sorted(present):
+            if env is not None and key in self.top_only:
                 continue  # top level only: applies to every environment
             value, where = keys.get(key, nowhere)
             if key == "account_id" and value is None and env is None:
@@ -285,28 +287,48 @@ class _Builder:
 
     def vars(self, name: str, env: str | None) -> tuple[Var, ...]:
         worker = self.workers[name]
+        own_path, own = self.own(name, env)
+        below = self.shared_vars(env)
+        merged: dict[str, Var]
+        if below is not None and "unset" not in worker and "unset" not in own:
+            # each layer's vars made once: [defaults] and the environment's serve every worker
+            merged = {**below, **self.layer_vars(("workers", name), worker),
+                      **self.layer_vars(own_path, own)}
+        else:
+            merged = {}
+            for path, values in unset_layers(self.var_layers(name, env)):
+                for key, value in values.get("vars", {}).items():
+                    merged[key] = Var(key, value, path + ("vars", key))
+        if env is not None and self.router is not None and self.router.get("worker") == name:
+            merged["ENVIRONMENT"] = Var("ENVIRONMENT", env, ("router", "worker"))
+        return tuple(map(merged.__getitem__, sorted(merged)))
+
+    def var_layers(self, name: str, env: str | None) -> list[Layer]:
+        """Where a section's vars come from, lowest first: [defaults] <
+        [environments.<env>] < the worker < its `top` or `env.<env>`."""
+        worker = self.workers[name]
         layers: list[Layer] = [(("defaults",), self.defaults)]
         if env is not None:
             layers.append((("environments", env), self.environments.get(env, {})))
         layers.append((("workers", name), worker))
-        if env is None:
-            layers.append((("workers", name, "top"), worker.get("top", {})))
-        else:
-            layers.append((("workers", name, "env", env), worker.get("env", {}).get(env, {})))
-        merged: dict[str, Var] = {}
-        if any("unset" in values for _, values in layers):
-            for path, values in unset_layers(layers):
-                for key, value in values.get("vars", {}).items():
-                    merged[key] = Var(key, value, path + ("vars", key))
-        else:  # each layer's vars made once: [defaults] and the environments serve every worker
-            for path, values in layers:
-                merged.update(self.layer_vars(path, values))
-        if env is not None and self.router is not None and self.router.get("worker") == name:
-            merged["ENVIRONMENT"] = Var("ENVIRONMENT", env, ("router", "worker"))
-        return tuple(merged[k] for k in sorted(merged))
+        layers.append(self.own(name, env))
+        return layers
+
+    def shared_vars(self, env: str | None) -> dict[str, Var] | None:
+        """[defaults] < [environments.<env>] merged, once per environment (None: one of
+        them has an `unset`, which only the whole walk applies)."""
+        if env not in self.below_vars:
+            layers: list[Layer] = [(("defaults",), self.defaults)]
+            if env is not None:
+                layers.append((("environments", env), self.environments.get(env, {})))
+            self.below_vars[env] = None if any("unset" in v for _, v in layers) else {
+                k: v for path, values in layers for k, v in self.layer_vars(path, values).items()}
+        return self.below_vars[env]
 
     def layer_vars(self, path: KeyPath, values: Mapping[str, Any]) -> dict[str, Var]:
         """The vars a layer declares, as written there (no `unset` applied to it)."""
+        if "vars" not in values:
+            return {}
         found = self.vars_at.get(path)
         if found is None:
             found = self.vars_at[path] = {key: Var(key, value, path + ("vars", key))
