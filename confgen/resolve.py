@@ -123,14 +123,16 @@ class _Builder:
         """A section's keys, merged: its own layer over the worker's base ([defaults] and the
         worker, merged once for the top level and every environment), unless the section
         `unset`s something, which reaches into the layers below."""
-        own = with_tables([self.own(name, env)])
+        section = self.own(name, env)
+        own = with_tables([section]) if "wrangler" in section[1] else [section]
         if any("unset" in keys for _, keys in own):
             return merge(self.layers(name, env))
         base = self.bases.get(name)
         if base is None:
             base = self.bases[name] = merge(unset_layers(with_tables(
                 [(("defaults",), self.defaults), (("workers", name), self.workers[name])])))
-        return merge(own, base)
+        # read only, like every Keys: a section that sets nothing itself is the base
+        return merge(own, base) if section[1] else base
 
     def own(self, name: str, env: str | None) -> Layer:
         """The section's own layer: `env.<env>` (or `top`), its `unset` unapplied."""
