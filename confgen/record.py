@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, TypeVar, dataclass_transform, overload
+from typing import Any, TypeVar, overload
+
+from confgen.compat import dataclass_transform
 
 T = TypeVar("T")
 _MISSING: Any = object()

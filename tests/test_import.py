@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from confgen import importer
+from confgen import fs, importer
 from confgen.cli import main
 from confgen.compat import tomllib
 from confgen.generate import generate
@@ -519,6 +519,19 @@ def test_a_linked_wrangler_file_inside_the_folder_is_not_imported(fleet: Path) -
     done = importer.run(fleet)
     assert ("CG501", "apps/wrangler.toml", 1) in codes(done)
     assert generate(fleet / "project.toml").ok
+
+
+def test_a_wrangler_file_is_read_as_generate_reads_bounded_and_never_through_a_link(
+        fleet: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # found as a regular file, it is read with generate's own rule: no link anywhere in
+    # the path (it may have been swapped since), a regular file, at most fs.MAX_READ bytes
+    size = (fleet / "tail" / "wrangler.toml").stat().st_size
+    monkeypatch.setattr(fs, "MAX_READ", size - 1)
+    done = importer.run(fleet)
+    refused = [d for d in done.diagnostics if d.file == "tail/wrangler.toml"]
+    assert [(d.code, d.message) for d in refused] == [
+        ("CG501", f"cannot read: is {size} bytes, more than confgen ever writes")]
+    assert "tail/wrangler.toml" not in {p.file for p in done.pairs}
 
 
 def test_durable_object_targets_and_queues_become_references_and_shared_resources(

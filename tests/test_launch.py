@@ -5,6 +5,9 @@ do take the fast way, and that the rest still meets click's help and usage error
 
 from __future__ import annotations
 
+import gc
+import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +123,48 @@ def test_help_and_usage_errors_are_still_clicks(tmp_path: Path) -> None:
     assert "click" in imported(helped.stderr)
     wrong = python_m_confgen("validate", "--bogus")
     assert wrong.returncode == 2 and "No such option '--bogus'" in wrong.stderr
+
+
+class Ended(Exception):
+    """os._exit, caught: the code the process would end with."""
+
+
+def run_in_process(monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
+    def leave(code: int) -> None:
+        raise Ended(code)
+
+    monkeypatch.setattr(sys, "argv", ["confgen", *argv])
+    monkeypatch.setattr(os, "_exit", leave)
+    monkeypatch.setattr(gc, "disable", lambda: None)
+    with pytest.raises(Ended) as ended:
+        launch.main()
+    code: int = ended.value.args[0]
+    return code
+
+
+def test_the_fast_way_ends_with_the_commands_exit_code(monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    assert run_in_process(monkeypatch, "validate", str(REPO / "project.toml")) == 0
+    broken = REPO / "tests/cases/CG201_unknown_service_binding/project.toml"
+    assert run_in_process(monkeypatch, "validate", "-q", str(broken)) == 1
+    assert "error CG201" in capsys.readouterr().out
+
+
+class Gone(io.StringIO):
+    """Standard output whose reader went away (| head)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError
+
+    def flush(self) -> None:
+        raise BrokenPipeError
+
+
+def test_a_reader_that_goes_away_ends_it_quietly_with_1(monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    monkeypatch.setattr(sys, "stdout", Gone())
+    assert run_in_process(monkeypatch, "validate", "--format", "json",
+                          str(REPO / "project.toml")) == 1
+    assert capsys.readouterr().err == ""

@@ -1,7 +1,8 @@
 """confgen on Python 3.10 (Ubuntu 22.04's python3, which pre-commit uses there): installed
 from this checkout into a 3.10 virtualenv, it validates and generates byte for byte what
-3.11 does. The 3.10 interpreter comes with this machine image (pyenv); the test fails,
-never skips, when it is missing."""
+3.11 does. The 3.10 interpreter is found on PATH or under pyenv; a machine without one (a
+fresh one with only Python 3.11, where `make test` must still pass) reports these tests as
+skipped, with the reason, never as passed."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def python310() -> str:
         if subprocess.run([candidate, "--version"], capture_output=True,
                           check=False).returncode == 0:
             return candidate
-    raise RuntimeError("no Python 3.10 on this machine (PATH or ~/.pyenv/versions)")
+    pytest.skip("no Python 3.10 on this machine (PATH or ~/.pyenv/versions): "
+                "the 3.10 checks did not run")
 
 
 @pytest.fixture(scope="module")

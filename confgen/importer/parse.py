@@ -13,7 +13,7 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
-from confgen import load, sourcemap
+from confgen import fs, load, sourcemap
 from confgen.compat import tomllib
 from confgen.diagnostics import Diagnostic, KeyPath
 from confgen.record import field, record
@@ -229,8 +229,22 @@ def _shape(rel: str, data: dict[str, Any], positions: dict[KeyPath, int]) -> Dia
 
 
 def read(root: Path, rel: str) -> Original | Diagnostic:
-    """The file, or a CG501 saying why it cannot be imported."""
-    found = _read(root, rel)
+    """The file, or a CG501 saying why it cannot be imported. It is read as generate reads
+    what it owns: no link followed in any part of the path, nothing but a regular file, at
+    most fs.MAX_READ bytes (the file was a regular one when discovered, but that can
+    change before it is read)."""
+    tree = fs.Tree.open(root)
+    try:
+        raw = tree.read(rel)
+    except fs.Refused as exc:
+        return Diagnostic(rel, 1, 1, "CG501", f"cannot read: {exc.reason}")
+    except OSError as exc:
+        return Diagnostic(rel, 1, 1, "CG501", f"cannot read: {exc.strerror}")
+    finally:
+        tree.close()
+    if raw is None:
+        return Diagnostic(rel, 1, 1, "CG501", "cannot read: it is gone")
+    found = _parse(rel, raw)
     if isinstance(found, Original):
         if load.depth(found.data) > load.MAX_DEPTH:
             return _syntax_error(rel, f"nested deeper than {load.MAX_DEPTH} levels", 1, 1)
@@ -238,12 +252,8 @@ def read(root: Path, rel: str) -> Original | Diagnostic:
     return found
 
 
-def _read(root: Path, rel: str) -> Original | Diagnostic:
+def _parse(rel: str, raw: bytes) -> Original | Diagnostic:
     fmt = rel.rpartition(".")[2]
-    try:
-        raw = (root / rel).read_bytes()
-    except OSError as exc:
-        return Diagnostic(rel, 1, 1, "CG501", f"cannot read: {exc.strerror}")
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
