@@ -175,7 +175,7 @@ class Entries:
     def routes(self, value: Any, where: KeyPath) -> tuple[Route, ...]:
         """A `routes` list: strings, or tables with a `pattern`."""
         return self._list("routes", value, where, lambda: tuple(
-            self.route(where + (i,), r) for i, r in enumerate(value)))
+            [self.route(where + (i,), r) for i, r in enumerate(value)]))
 
     @staticmethod
     def route(path: KeyPath, entry: Any, singular: bool = False) -> Route:
@@ -188,8 +188,8 @@ class Entries:
     def secrets(self, value: Any, where: KeyPath) -> tuple[Var, ...]:
         """`secrets`, in the manifest's order, as wrangler keeps `secrets.required`."""
         return self._list("secrets", value, where, lambda: tuple(
-            Var(s, None, where + (i,)) for i, s in enumerate(value)))
+            [Var(s, None, where + (i,)) for i, s in enumerate(value)]))
 
     def crons(self, value: Any, where: KeyPath) -> tuple[tuple[str, KeyPath], ...]:
         return self._list("crons", value, where, lambda: tuple(
-            (c, where + ("crons", i)) for i, c in enumerate(value)))
+            [(c, where + ("crons", i)) for i, c in enumerate(value)]))

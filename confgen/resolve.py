@@ -125,7 +125,7 @@ class _Builder:
         `unset`s something, which reaches into the layers below."""
         section = self.own(name, env)
         own = with_tables([section]) if "wrangler" in section[1] else [section]
-        if any("unset" in keys for _, keys in own):
+        if "unset" in own[0][1] or (len(own) > 1 and "unset" in own[1][1]):
             return merge(self.layers(name, env))
         base = self.bases.get(name)
         if base is None:
@@ -145,26 +145,29 @@ class _Builder:
         keys = self.keys(name, env)
         section, own = self.own(name, env) if env is not None else (("workers", name), {})
         nowhere: tuple[Any, KeyPath | None] = (None, None)
+        none: tuple[Any, KeyPath] = ((), ())  # a list key no layer sets: no entries
         pick = keys.get
 
         def get(key: str) -> Any:
             return keys.get(key, nowhere)[0]
 
-        def items(key: str) -> list[tuple[KeyPath, Any]]:
-            value, where = keys.get(key, nowhere)
-            return [(where + (i,), v) for i, v in enumerate(value)] if value and where else []
-
         made = self.entries
         script_of = self.script
-        services = tuple(made.service(p, s, script_of(s["service"], env))
-                         for p, s in items("services"))
-        kv = tuple(made.kv(p, b, env) for p, b in items("kv_namespaces"))
-        d1 = tuple(made.d1(p, b, env) for p, b in items("d1_databases"))
-        r2 = tuple(made.r2(p, b, env) for p, b in items("r2_buckets"))
+        value, where = pick("services", none)
+        services = tuple([made.service(where + (i,), s, script_of(s["service"], env))
+                          for i, s in enumerate(value)]) if value else ()
+        value, where = pick("kv_namespaces", none)
+        kv = tuple([made.kv(where + (i,), b, env) for i, b in enumerate(value)]) if value else ()
+        value, where = pick("d1_databases", none)
+        d1 = tuple([made.d1(where + (i,), b, env) for i, b in enumerate(value)]) if value else ()
+        value, where = pick("r2_buckets", none)
+        r2 = tuple([made.r2(where + (i,), b, env) for i, b in enumerate(value)]) if value else ()
         queues, qwhere = pick("queues", nowhere)
         producers, consumers = self.queues(queues or {}, qwhere, env)
-        dispatch = tuple(d for p, b in items("dispatch_namespaces")
-                         if (d := made.dispatch(p, b, env)) is not None)
+        value, where = pick("dispatch_namespaces", none)
+        dispatch = tuple([d for i, b in enumerate(value)
+                          if (d := made.dispatch(where + (i,), b, env)) is not None]) \
+            if value else ()
         if self.router is not None and self.router.get("worker") == name:
             dispatch += self.router_bindings()
 
@@ -183,8 +186,9 @@ class _Builder:
         triggers, twhere = pick("triggers", nowhere)
         crons_own = env is None or "crons" in own.get("triggers", {})
         crons = made.crons((triggers or {}).get("crons", ()), twhere) if twhere else ()
-        tails = tuple(made.tail(p, t, script_of(t["service"], env))
-                      for p, t in items("tail_consumers"))
+        value, where = pick("tail_consumers", none)
+        tails = tuple([made.tail(where + (i,), t, script_of(t["service"], env))
+                       for i, t in enumerate(value)]) if value else ()
         copied, lost, origins = self.copied(name, env, keys)
         date = get("compatibility_date") or self.project.get("compatibility_date")
         flags = get("compatibility_flags")
@@ -250,7 +254,7 @@ class _Builder:
             elif value is not None and value != top.get(key):
                 out[key] = value
         return (tuple(out.items()), tuple(lost),
-                tuple((k, origins[k]) for k in out if k in origins))
+                tuple([(k, origins[k]) for k in out if k in origins]))
 
     def fill(self, key: str, value: Any, env: str | None) -> Any:
         """Entries that name a [resources.<key>] id get its values (for `env`) and its
@@ -368,7 +372,7 @@ class _Builder:
         directory = raw.get("path", f"{self.project.get('workers_dir', 'workers')}/{name}")
         return Worker(name, directory.rstrip("/") or directory, fmt, self.deploy(name),
                       self.config_top(name),
-                      tuple(self.config(name, e) for e in self.worker_envs(name)),
+                      tuple([self.config(name, e) for e in self.worker_envs(name)]),
                       ("workers", name))
 
     def worker_envs(self, name: str) -> tuple[str, ...]:
@@ -404,7 +408,7 @@ class _Builder:
         return Project(
             name=self.project["name"], account_id=self.project.get("account_id"),
             environments=environments, external_services=self.external,
-            workers=tuple(self.worker(n) for n in sorted(self.workers)),
+            workers=tuple([self.worker(n) for n in sorted(self.workers)]),
             router=router, domains=domains, data=dict(self.data))
 
 
