@@ -9,13 +9,22 @@ from typing import Any
 from confgen.diagnostics import KeyPath
 
 Layer = tuple[KeyPath, Mapping[str, Any]]  # (where it is declared, its keys)
+Keys = dict[str, tuple[Any, KeyPath]]  # key -> (merged value, where the winning layer sets it)
 # The keys that name an entry of a binding list, for `unset = ["<key>.<name>"]`.
 _NAME_KEYS = ("binding", "name", "service", "queue", "class_name")
 
 
-def extra(entry: Mapping[str, Any], *known: str) -> tuple[tuple[str, Any], ...]:
-    """A binding entry's sub-keys beyond the ones confgen reads (wrangler's, copied as given)."""
-    return tuple(sorted((k, v) for k, v in entry.items() if k not in known and k != "resource"))
+def extra(entry: Mapping[str, Any], known: frozenset[str]) -> tuple[tuple[str, Any], ...]:
+    """A binding entry's sub-keys beyond the `known` ones confgen reads (wrangler's, copied
+    as given); `known` includes "resource"."""
+    if entry.keys() <= known:
+        return ()  # the common entry: nothing beyond them
+    return tuple(sorted((k, v) for k, v in entry.items() if k not in known))
+
+
+def known(*keys: str) -> frozenset[str]:
+    """The keys extra() leaves out: these and `resource`."""
+    return frozenset({*keys, "resource"})
 
 
 def _drop_named(value: Any, name: str) -> Any:
@@ -62,6 +71,21 @@ def unset_layers(layers: list[Layer]) -> list[Layer]:
                     del changed[key]
                 out[i] = (lower_path, changed)
         out.append((path, keys))
+    return out
+
+
+def merge(layers: list[Layer], below: Keys | None = None) -> Keys:
+    """Every key the layers set, as `pick` finds it, in one pass over the layers (on top of
+    `below`, the merge of lower layers): a section asks for some twenty keys, and a fleet
+    has thousands of sections sharing their lower layers."""
+    out: Keys = dict(below) if below else {}
+    for path, keys in layers:
+        for key, new in keys.items():
+            if isinstance(new, dict):
+                old = out.get(key)
+                if old is not None and isinstance(old[0], dict):
+                    new = {**old[0], **new}
+            out[key] = (new, path + (key,))
     return out
 
 

@@ -93,17 +93,23 @@ def parse(raw: bytes, file: str, root: Path) -> Loaded | Diagnostic:
 
 
 def depth(data: object) -> int:
-    """Nesting depth, without recursion (later stages recurse, so depth is bounded here)."""
-    deepest = 0
-    stack: list[tuple[object, int]] = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if depth > MAX_DEPTH:
-            break
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
-    return deepest
+    """Nesting depth, without recursion (later stages recurse, so depth is bounded here).
 
+    One level at a time: a level exists when the one above holds any value, and only
+    tables and arrays are carried down (scalars are most of a manifest's values)."""
+    deepest = 1
+    level: list[Any] = [data] if isinstance(data, (dict, list)) else []
+    while level:
+        below: list[Any] = []
+        grew = False
+        for value in level:
+            children = value.values() if isinstance(value, dict) else value
+            if children:
+                grew = True
+                below += [v for v in children if isinstance(v, (dict, list))]
+        if grew:
+            deepest += 1
+        if deepest > MAX_DEPTH:
+            break
+        level = below
+    return deepest

@@ -164,11 +164,22 @@ class Config:
 
     def get(self, key: str) -> Any:
         """A wrangler key confgen copies (`assets`, `durable_objects`, ...), or None."""
-        return dict(self.wrangler).get(key)
+        return self._wrangler.get(key)
 
     def origin(self, key: str) -> KeyPath:
         """Where a key of `wrangler` is declared (the layer it came from)."""
-        return dict(self.origins).get(key, self.path + (key,))
+        found = self._origins.get(key)
+        return self.path + (key,) if found is None else found
+
+    # Rules ask a section for its keys tens of thousands of times in a large fleet:
+    # each lookup table is built once, on first use.
+    @cached_property
+    def _wrangler(self) -> dict[str, Any]:
+        return dict(self.wrangler)
+
+    @cached_property
+    def _origins(self) -> dict[str, KeyPath]:
+        return dict(self.origins)
 
 
 @record
@@ -181,13 +192,16 @@ class Worker:
     envs: tuple[Config, ...]  # in environment name order
     path: KeyPath
 
-    @property
+    @cached_property
     def configs(self) -> tuple[Config, ...]:
         return (self.top, *self.envs)
 
     @cached_property
     def output(self) -> str:
-        return str(PurePosixPath(self.dir) / f"wrangler.{self.format}")
+        file = f"wrangler.{self.format}"
+        if all(part not in ("", ".") for part in self.dir.split("/")):
+            return f"{self.dir}/{file}"  # already what PurePosixPath would make of it
+        return str(PurePosixPath(self.dir) / file)
 
     def effective(self, config: Config, key: str) -> Any:
         """A copied wrangler key as wrangler reads it in this section: an environment that
@@ -198,7 +212,15 @@ class Worker:
         return value
 
     def config(self, env: str | None) -> Config | None:
-        return next((c for c in self.configs if c.env == env), None)
+        return self.by_env.get(env)
+
+    @cached_property
+    def by_env(self) -> dict[str | None, Config]:
+        """Each section by its environment (None: the top level), built once."""
+        found: dict[str | None, Config] = {}
+        for c in self.configs:
+            found.setdefault(c.env, c)  # the first, as a search in order finds it
+        return found
 
 
 @record
@@ -255,6 +277,19 @@ class Project:
     def workers_by_name(self) -> dict[str, Worker]:
         """Built once: rules look workers up once per router key and domain route."""
         return {w.name: w for w in self.workers}
+
+    def deploying_as(self, script: str, env: str | None) -> Worker | None:
+        """The first worker whose section for `env` deploys as script `script`."""
+        return self._scripts.get((env, script))
+
+    @cached_property
+    def _scripts(self) -> dict[tuple[str | None, str], Worker]:
+        found: dict[tuple[str | None, str], Worker] = {}
+        for worker in self.workers:
+            for env, config in worker.by_env.items():
+                if config.name is not None:
+                    found.setdefault((env, config.name), worker)
+        return found
 
     @property
     def env_names(self) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ are looked at, and nothing is read or followed beyond `realpath`.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,19 +20,22 @@ from confgen.paths import normalise
 from confgen.rules.outputs import output_paths
 
 
-def _inside(root: Path, path: Path) -> bool:
-    return path == root or root in path.parents
+def _inside(root: str, path: str) -> bool:
+    """Both resolved (absolute, normalised): `path` is `root` or below it."""
+    return path == root or path.startswith(root.rstrip("/") + "/")
 
 
 class _Resolver:
     """What the OS makes of relative paths under root, exactly os.path.realpath(root / raw)
     (links first, then `..`), one component at a time with every resolved folder kept:
-    a thousand workers under `workers/` cost one lstat of `workers`, not a thousand."""
+    a thousand workers under `workers/` cost one lstat of `workers`, not a thousand, and
+    nothing below a path that does not exist is looked at (realpath takes it as text)."""
 
     def __init__(self, root: Path) -> None:
         self.root = str(root)
         self.known: dict[str, str] = {"": self.root}
         self.whole: set[str] = set()  # behind a looping or dangling link: realpath as a whole
+        self.absent: set[str] = set()  # no such path (or not a folder): nothing below is a link
 
     def __call__(self, raw: str) -> Path:
         return Path(self.resolve(raw))
@@ -47,11 +51,21 @@ class _Resolver:
             self.whole.add(rel)
         elif name in ("", "."):
             out = base
+            if parent in self.absent:
+                self.absent.add(rel)
         elif name == "..":
             out = os.path.dirname(base)
+        elif parent in self.absent:  # lstat would fail here too: realpath goes on as text
+            out = os.path.join(base, name)
+            self.absent.add(rel)
         else:
             out = os.path.join(base, name)
-            if os.path.islink(out):
+            try:
+                link = stat.S_ISLNK(os.lstat(out).st_mode)
+            except OSError:
+                link = False
+                self.absent.add(rel)
+            if link:
                 try:
                     out = os.path.realpath(out, strict=True)
                 except OSError:  # realpath gives up there and takes the rest as text
@@ -62,15 +76,16 @@ class _Resolver:
 
 
 def outputs(project: Project, root: Path, resolves: _Resolver) -> Iterator[Issue]:
-    real_files: dict[Path, str] = {}  # two outputs that are one file through a link
+    real_files: dict[str, str] = {}  # two outputs that are one file through a link
+    top = resolves.root
     for raw, where, what in output_paths(project):
         norm = normalise(raw)
         if norm is None:
             continue  # CG402 already
         folder = raw.rstrip("/").rpartition("/")[0]
-        real = resolves(folder) if folder else root
-        lexical = resolves(norm.rpartition("/")[0]) if "/" in norm else root
-        if not _inside(root, real):
+        real = resolves.resolve(folder) if folder else top
+        lexical = resolves.resolve(norm.rpartition("/")[0]) if "/" in norm else top
+        if not _inside(top, real):
             yield Issue("CG402", where, f"{what} would be written under {folder!r}, which "
                         f"resolves to {real} through a symbolic link, outside the manifest's "
                         "folder")
@@ -79,7 +94,7 @@ def outputs(project: Project, root: Path, resolves: _Resolver) -> Iterator[Issue
                         "another once `..` is taken literally (a symbolic link before `..`); "
                         "write the path without `..`")
         else:
-            file = real / norm.rpartition("/")[2]
+            file = os.path.join(real, norm.rpartition("/")[2])
             if file in real_files:
                 yield Issue("CG401", where, f"{what} and {real_files[file]} are one file "
                             "through a symbolic link")
@@ -96,8 +111,8 @@ def mains(project: Project, root: Path, resolves: _Resolver) -> Iterator[Issue]:
             if main is None or (worker.dir, main) in seen:
                 continue
             seen.add((worker.dir, main))
-            real = resolves(f"{worker.dir}/{main}")
-            if not _inside(root, real):
+            real = resolves.resolve(f"{worker.dir}/{main}")
+            if not _inside(resolves.root, real):
                 yield Issue("CG404", _main_key(project, worker.name, config.path),
                             f"main {main!r} of {worker.name!r} lies outside the manifest's "
                             "folder, where confgen's checks do not reach")

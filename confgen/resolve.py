@@ -11,12 +11,11 @@ from typing import Any
 
 from confgen import surface
 from confgen.diagnostics import KeyPath
-from confgen.layering import Layer, extra, pick, unset_layers, with_tables
+from confgen.entries import Entries
+from confgen.layering import Keys, Layer, merge, unset_layers, with_tables
 from confgen.model import (
-    D1,
     NAMESPACE,
     NOT_INHERITED,
-    R2,
     STANDALONE,
     Config,
     Consumer,
@@ -24,13 +23,9 @@ from confgen.model import (
     DomainRoute,
     Domains,
     Environment,
-    Kv,
     Producer,
     Project,
-    Route,
     Router,
-    Service,
-    Tail,
     Var,
     Worker,
 )
@@ -60,15 +55,23 @@ class _Builder:
         self.router: Mapping[str, Any] | None = data.get("router")
         self.tops: dict[str, Config] = {}
         self.scripts: dict[tuple[str, str | None], str | None] = {}
-        self.merged: dict[tuple[str, str, str | None], Mapping[str, Any]] = {}
+        self.entries = Entries(self.resources, self.namespaces)
+        self.bases: dict[str, Keys] = {}
+        self.vars_at: dict[KeyPath, dict[str, Var]] = {}
+        self.below_vars: dict[str | None, dict[str, Var] | None] = {}
+        self.copies, self.top_only = surface.copied(), surface.top_only()
+        self.taking: dict[str, tuple[str, ...]] = {}
+        self.deploys: dict[str, str] = {}
 
     # -- merging ---------------------------------------------------------------------------
 
-    pick = staticmethod(pick)
-
     def deploy(self, name: str) -> str:
-        worker = self.workers.get(name, {})
-        return str(worker.get("deploy", self.defaults.get("deploy", STANDALONE)))
+        found = self.deploys.get(name)
+        if found is None:
+            worker = self.workers.get(name, {})
+            found = self.deploys[name] = str(worker.get("deploy",
+                                                        self.defaults.get("deploy", STANDALONE)))
+        return found
 
     def script(self, target: str, env: str | None) -> str:
         """A service target's script name in `env` (wrangler's `<name>-<env>` rule); a worker
@@ -78,9 +81,11 @@ class _Builder:
 
     def script_or_none(self, target: str, env: str | None) -> str | None:
         key = (target, env)
-        if key not in self.scripts:  # every binding to a target asks again: answered once
-            self.scripts[key] = self._script(target, env)
-        return self.scripts[key]
+        try:  # every binding to a target asks again: answered once
+            return self.scripts[key]
+        except KeyError:
+            found = self.scripts[key] = self._script(target, env)
+            return found
 
     def top_script(self, target: str) -> str | None:
         """A worker's top-level script name: its `name` (default: its key); `name = false`
@@ -102,18 +107,6 @@ class _Builder:
             return given
         return f"{top}-{env}" if top is not None else None  # wrangler's default
 
-    def resource(self, kind: str, rid: str | None, env: str | None) -> Mapping[str, Any]:
-        """A declared resource's keys in `env` (read only: shared by every binding to it)."""
-        if rid is None:
-            return {}
-        key = (kind, rid, env)
-        found = self.merged.get(key)
-        if found is None:
-            base: Mapping[str, Any] = self.resources.get(kind, {}).get(rid, {})
-            over: Mapping[str, Any] = base.get("env", {}).get(env, {}) if env else {}
-            found = self.merged[key] = {**base, **over}
-        return found
-
     # -- one section -----------------------------------------------------------------------
 
     def layers(self, name: str, env: str | None) -> list[Layer]:
@@ -126,6 +119,21 @@ class _Builder:
             layers.append((("workers", name, "env", env), worker.get("env", {}).get(env, {})))
         return unset_layers(with_tables(layers))
 
+    def keys(self, name: str, env: str | None) -> Keys:
+        """A section's keys, merged: its own layer over the worker's base ([defaults] and the
+        worker, merged once for the top level and every environment), unless the section
+        `unset`s something, which reaches into the layers below."""
+        section = self.own(name, env)
+        own = with_tables([section]) if "wrangler" in section[1] else [section]
+        if "unset" in own[0][1] or (len(own) > 1 and "unset" in own[1][1]):
+            return merge(self.layers(name, env))
+        base = self.bases.get(name)
+        if base is None:
+            base = self.bases[name] = merge(unset_layers(with_tables(
+                [(("defaults",), self.defaults), (("workers", name), self.workers[name])])))
+        # read only, like every Keys: a section that sets nothing itself is the base
+        return merge(own, base) if section[1] else base
+
     def own(self, name: str, env: str | None) -> Layer:
         """The section's own layer: `env.<env>` (or `top`), its `unset` unapplied."""
         worker = self.workers[name]
@@ -134,52 +142,54 @@ class _Builder:
         return ("workers", name, "env", env), worker.get("env", {}).get(env, {})
 
     def config(self, name: str, env: str | None) -> Config:
-        layers = self.layers(name, env)
+        keys = self.keys(name, env)
         section, own = self.own(name, env) if env is not None else (("workers", name), {})
+        nowhere: tuple[Any, KeyPath | None] = (None, None)
+        none: tuple[Any, KeyPath] = ((), ())  # a list key no layer sets: no entries
+        pick = keys.get
 
         def get(key: str) -> Any:
-            return self.pick(layers, key)[0]
+            return keys.get(key, nowhere)[0]
 
-        def items(key: str) -> list[tuple[KeyPath, Any]]:
-            value, where = self.pick(layers, key)
-            return [(where + (i,), v) for i, v in enumerate(value or ())] if where else []
-
-        services = tuple(
-            Service(s["binding"], s["service"], self.script(s["service"], env),
-                    s.get("entrypoint"), p, extra(s, "binding", "service", "entrypoint"))
-            for p, s in items("services"))
-        kv = tuple(self.kv(p, b, env) for p, b in items("kv_namespaces"))
-        d1 = tuple(self.d1(p, b, env) for p, b in items("d1_databases"))
-        r2 = tuple(self.r2(p, b, env) for p, b in items("r2_buckets"))
-        queues, qwhere = self.pick(layers, "queues")
+        made = self.entries
+        script_of = self.script
+        value, where = pick("services", none)
+        services = tuple([made.service(where + (i,), s, script_of(s["service"], env))
+                          for i, s in enumerate(value)]) if value else ()
+        value, where = pick("kv_namespaces", none)
+        kv = tuple([made.kv(where + (i,), b, env) for i, b in enumerate(value)]) if value else ()
+        value, where = pick("d1_databases", none)
+        d1 = tuple([made.d1(where + (i,), b, env) for i, b in enumerate(value)]) if value else ()
+        value, where = pick("r2_buckets", none)
+        r2 = tuple([made.r2(where + (i,), b, env) for i, b in enumerate(value)]) if value else ()
+        queues, qwhere = pick("queues", nowhere)
         producers, consumers = self.queues(queues or {}, qwhere, env)
-        dispatch = tuple(d for p, b in items("dispatch_namespaces")
-                         if (d := self.dispatch(p, b, env)) is not None)
+        value, where = pick("dispatch_namespaces", none)
+        dispatch = tuple([d for i, b in enumerate(value)
+                          if (d := made.dispatch(where + (i,), b, env)) is not None]) \
+            if value else ()
         if self.router is not None and self.router.get("worker") == name:
             dispatch += self.router_bindings()
 
         variables = self.vars(name, env)
-        secrets_value, secrets_where = self.pick(layers, "secrets")
-        # in the manifest's order, as wrangler keeps `secrets.required` (a list)
-        secrets = tuple(Var(s, None, secrets_where + (i,))
-                        for i, s in enumerate(secrets_value or ()) if secrets_where)
+        secrets_value, secrets_where = pick("secrets", nowhere)
+        secrets = made.secrets(secrets_value or (), secrets_where) if secrets_where else ()
         routes_own = env is None or "routes" in own or "route" in own
         if routes_own:
-            routes_value, routes_where = self.pick(layers, "routes")
-            routes = tuple(self.route(routes_where + (i,), r)
-                           for i, r in enumerate(routes_value or ()) if routes_where)
-            one, one_where = self.pick(layers, "route")
+            routes_value, routes_where = pick("routes", nowhere)
+            routes = made.routes(routes_value or (), routes_where) if routes_where else ()
+            one, one_where = pick("route", nowhere)
             if one_where is not None and one is not None:
-                routes += (replace(self.route(one_where, one), singular=True),)
+                routes += (made.route(one_where, one, singular=True),)
         else:  # wrangler inherits the top level's routes
             routes = self.config_top(name).routes
-        triggers, twhere = self.pick(layers, "triggers")
+        triggers, twhere = pick("triggers", nowhere)
         crons_own = env is None or "crons" in own.get("triggers", {})
-        crons = tuple((c, twhere + ("crons", i))
-                      for i, c in enumerate((triggers or {}).get("crons", ())) if twhere)
-        tails = tuple(Tail(t["service"], self.script(t["service"], env), p, extra(t, "service"))
-                      for p, t in items("tail_consumers"))
-        copied, lost, origins = self.copied(name, env, layers)
+        crons = made.crons((triggers or {}).get("crons", ()), twhere) if twhere else ()
+        value, where = pick("tail_consumers", none)
+        tails = tuple([made.tail(where + (i,), t, script_of(t["service"], env))
+                       for i, t in enumerate(value)]) if value else ()
+        copied, lost, origins = self.copied(name, env, keys)
         date = get("compatibility_date") or self.project.get("compatibility_date")
         flags = get("compatibility_flags")
         if flags is None:
@@ -212,7 +222,7 @@ class _Builder:
             return section + ("unset",)
         return ("workers", name, "top", key)
 
-    def copied(self, name: str, env: str | None, layers: list[Layer]
+    def copied(self, name: str, env: str | None, keys: Keys
                ) -> tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, KeyPath], ...],
                           tuple[tuple[str, KeyPath], ...]]:
         """Every wrangler key confgen copies as wrangler defines it, resolved for a section:
@@ -223,13 +233,12 @@ class _Builder:
         top = dict(self.config_top(name).wrangler) if env is not None else {}
         # A key no layer sets and the top level lacks adds nothing below: only the keys
         # some layer (or the top level) has are looked at, in the same sorted order.
-        present = {"account_id", *top}
-        for _, keys in layers:
-            present.update(keys)
-        for key in sorted(surface.copied().intersection(present)):
-            if env is not None and key in surface.top_only():
+        present = {"account_id", *top, *self.copies.intersection(keys)}
+        nowhere: tuple[Any, KeyPath | None] = (None, None)
+        for key in sorted(present):
+            if env is not None and key in self.top_only:
                 continue  # top level only: applies to every environment
-            value, where = self.pick(layers, key)
+            value, where = keys.get(key, nowhere)
             if key == "account_id" and value is None and env is None:
                 value, where = self.project.get("account_id"), ("project", "account_id")
             if where is not None:
@@ -245,7 +254,7 @@ class _Builder:
             elif value is not None and value != top.get(key):
                 out[key] = value
         return (tuple(out.items()), tuple(lost),
-                tuple((k, origins[k]) for k in out if k in origins))
+                tuple([(k, origins[k]) for k in out if k in origins]))
 
     def fill(self, key: str, value: Any, env: str | None) -> Any:
         """Entries that name a [resources.<key>] id get its values (for `env`) and its
@@ -265,7 +274,7 @@ class _Builder:
             if rid not in self.resources.get(key, {}):
                 out.append(entry)  # kept as written: CG204 reports it, nothing is generated
                 continue
-            found = {k: v for k, v in self.resource(key, rid, env).items() if k != "env"}
+            found = {k: v for k, v in self.entries.resource(key, rid, env).items() if k != "env"}
             own = {k: v for k, v in entry.items() if k != "resource"}
             named = own.get(name, found.get(name))
             out.append({**({name: named} if named is not None else {}), **found, **own})
@@ -284,75 +293,63 @@ class _Builder:
 
     def vars(self, name: str, env: str | None) -> tuple[Var, ...]:
         worker = self.workers[name]
+        own_path, own = self.own(name, env)
+        below = self.shared_vars(env)
+        merged: dict[str, Var]
+        if below is not None and "unset" not in worker and "unset" not in own:
+            # each layer's vars made once: [defaults] and the environment's serve every worker
+            merged = {**below, **self.layer_vars(("workers", name), worker),
+                      **self.layer_vars(own_path, own)}
+        else:
+            merged = {}
+            for path, values in unset_layers(self.var_layers(name, env)):
+                for key, value in values.get("vars", {}).items():
+                    merged[key] = Var(key, value, path + ("vars", key))
+        if env is not None and self.router is not None and self.router.get("worker") == name:
+            merged["ENVIRONMENT"] = Var("ENVIRONMENT", env, ("router", "worker"))
+        return tuple(map(merged.__getitem__, sorted(merged)))
+
+    def var_layers(self, name: str, env: str | None) -> list[Layer]:
+        """Where a section's vars come from, lowest first: [defaults] <
+        [environments.<env>] < the worker < its `top` or `env.<env>`."""
+        worker = self.workers[name]
         layers: list[Layer] = [(("defaults",), self.defaults)]
         if env is not None:
             layers.append((("environments", env), self.environments.get(env, {})))
         layers.append((("workers", name), worker))
-        if env is None:
-            layers.append((("workers", name, "top"), worker.get("top", {})))
-        else:
-            layers.append((("workers", name, "env", env), worker.get("env", {}).get(env, {})))
-        merged: dict[str, Var] = {}
-        for path, values in unset_layers(layers):
-            for key, value in values.get("vars", {}).items():
-                merged[key] = Var(key, value, path + ("vars", key))
-        if env is not None and self.router is not None and self.router.get("worker") == name:
-            merged["ENVIRONMENT"] = Var("ENVIRONMENT", env, ("router", "worker"))
-        return tuple(merged[k] for k in sorted(merged))
+        layers.append(self.own(name, env))
+        return layers
 
-    def kv(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Kv:
-        rid = entry.get("resource")
-        found = self.resource("kv", rid, env) if rid else entry
-        return Kv(entry.get("binding", found.get("binding")), found.get("id"),
-                  found.get("preview_id"), rid, path, extra(entry, "binding", "id", "preview_id"))
+    def shared_vars(self, env: str | None) -> dict[str, Var] | None:
+        """[defaults] < [environments.<env>] merged, once per environment (None: one of
+        them has an `unset`, which only the whole walk applies)."""
+        if env not in self.below_vars:
+            layers: list[Layer] = [(("defaults",), self.defaults)]
+            if env is not None:
+                layers.append((("environments", env), self.environments.get(env, {})))
+            self.below_vars[env] = None if any("unset" in v for _, v in layers) else {
+                k: v for path, values in layers for k, v in self.layer_vars(path, values).items()}
+        return self.below_vars[env]
 
-    def d1(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> D1:
-        rid = entry.get("resource")
-        found = self.resource("d1", rid, env) if rid else entry
-        return D1(entry.get("binding", found.get("binding")), found.get("database_name"),
-                  found.get("database_id"), rid, path,
-                  extra(entry, "binding", "database_name", "database_id"))
-
-    def r2(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> R2:
-        rid = entry.get("resource")
-        found = self.resource("r2", rid, env) if rid else entry
-        return R2(entry.get("binding", found.get("binding")), found.get("bucket_name"), rid, path,
-                  extra(entry, "binding", "bucket_name"))
+    def layer_vars(self, path: KeyPath, values: Mapping[str, Any]) -> dict[str, Var]:
+        """The vars a layer declares, as written there (no `unset` applied to it)."""
+        if "vars" not in values:
+            return {}
+        found = self.vars_at.get(path)
+        if found is None:
+            found = self.vars_at[path] = {key: Var(key, value, path + ("vars", key))
+                                          for key, value in values.get("vars", {}).items()}
+        return found
 
     def queues(self, queues: Mapping[str, Any], where: KeyPath | None,
                env: str | None) -> tuple[tuple[Producer, ...], tuple[Consumer, ...]]:
         if where is None:
             return (), ()
-        producers = []
-        for i, p in enumerate(queues.get("producers", ())):
-            rid = p.get("resource")
-            found = self.resource("queues", rid, env) if rid else p
-            producers.append(Producer(p.get("binding", found.get("binding")), found.get("queue"),
-                                      rid, where + ("producers", i),
-                                      extra(p, "binding", "queue")))
-        consumers = []
-        for i, c in enumerate(queues.get("consumers", ())):
-            rid = c.get("resource")
-            found = self.resource("queues", rid, env) if rid else c
-            settings = tuple(sorted((k, v) for k, v in c.items() if k not in ("resource", "queue")))
-            consumers.append(Consumer(found.get("queue"), rid, settings, where + ("consumers", i)))
-        return tuple(producers), tuple(consumers)
-
-    def dispatch(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Dispatch | None:
-        ref = entry["namespace"]
-        declared = self.namespaces.get(ref)
-        binding = entry.get("binding", declared.get("binding") if declared else None)
-        more = extra(entry, "binding", "namespace", "outbound")
-        if declared is None:
-            return Dispatch(binding, ref, ref, entry.get("outbound"), path, more)
-        names = declared["namespace"]
-        if isinstance(names, dict):
-            real = names.get(env) if env is not None else names.get("default")
-            if real is None:
-                return None  # top level without `default`, or an env the table misses (CG212)
-        else:
-            real = names
-        return Dispatch(binding, real, ref, entry.get("outbound"), path, more)
+        made = self.entries
+        return (tuple(made.producer(where + ("producers", i), p, env)
+                      for i, p in enumerate(queues.get("producers", ()))),
+                tuple(made.consumer(where + ("consumers", i), c, env)
+                      for i, c in enumerate(queues.get("consumers", ()))))
 
     def router_bindings(self) -> tuple[Dispatch, ...]:
         out = []
@@ -367,13 +364,6 @@ class _Builder:
         given = (self.router or {}).get("namespace_bindings", {})
         return tuple((env, given.get(env, env_binding_name(env))) for env in self.envs)
 
-    @staticmethod
-    def route(path: KeyPath, entry: Any) -> Route:
-        if isinstance(entry, str):
-            return Route(entry, None, None, False, path)
-        return Route(entry["pattern"], entry.get("zone_name"), entry.get("zone_id"),
-                     bool(entry.get("custom_domain", False)), path, is_table=True)
-
     # -- whole project ---------------------------------------------------------------------
 
     def worker(self, name: str) -> Worker:
@@ -382,13 +372,17 @@ class _Builder:
         directory = raw.get("path", f"{self.project.get('workers_dir', 'workers')}/{name}")
         return Worker(name, directory.rstrip("/") or directory, fmt, self.deploy(name),
                       self.config_top(name),
-                      tuple(self.config(name, e) for e in self.worker_envs(name)),
+                      tuple([self.config(name, e) for e in self.worker_envs(name)]),
                       ("workers", name))
 
     def worker_envs(self, name: str) -> tuple[str, ...]:
         """The declared environments a worker takes part in (`environments`, default all)."""
-        chosen = self.workers[name].get("environments", self.defaults.get("environments"))
-        return self.envs if chosen is None else tuple(e for e in self.envs if e in chosen)
+        found = self.taking.get(name)
+        if found is None:
+            chosen = self.workers[name].get("environments", self.defaults.get("environments"))
+            found = self.taking[name] = self.envs if chosen is None \
+                else tuple(e for e in self.envs if e in chosen)
+        return found
 
     def build(self) -> Project:
         environments = tuple(
@@ -414,7 +408,7 @@ class _Builder:
         return Project(
             name=self.project["name"], account_id=self.project.get("account_id"),
             environments=environments, external_services=self.external,
-            workers=tuple(self.worker(n) for n in sorted(self.workers)),
+            workers=tuple([self.worker(n) for n in sorted(self.workers)]),
             router=router, domains=domains, data=dict(self.data))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 Check = Callable[[Any], bool]
@@ -26,6 +27,9 @@ _KNOWN = _ANNOTATIONS | {"type", "properties", "additionalProperties", "required
                          "propertyNames", "minProperties", "items", "uniqueItems", "enum", "const", "multipleOf",
                          "pattern", "minLength", "maxLength", "minimum", "maximum", "not",
                          "oneOf", "anyOf", "allOf", "$ref"}
+
+
+_BARE_REF = _ANNOTATIONS | {"$ref"}  # a schema that only points elsewhere
 
 
 class Unsupported(Exception):
@@ -58,6 +62,7 @@ class _Compiler:
                  pattern: Callable[[str], str] = str) -> None:
         self.root = root
         self.refs: dict[str, Check] = {}
+        self.targets: dict[str, Check] = {}  # lazily: each `$ref` target, compiled
         self.lazy = lazy  # compile a `$ref`'s target when data first reaches it
         self.pattern = pattern  # a `pattern` as Python's re is to read it
 
@@ -72,19 +77,33 @@ class _Compiler:
             target = target[part]
         return target
 
-    def sub(self, schema: Any) -> Check:
+    def sub(self, schema: Any, place: Callable[[Check], None]) -> Check:
         """A property's, an extra key's or an item's schema: lazily, compiled when data
-        first reaches it (a manifest touches a few of wrangler's hundreds of keys)."""
+        first reaches it (a manifest touches a few of wrangler's hundreds of keys). `place`
+        then puts the compiled check where this stand-in was, so the values after the first
+        go to it directly (for a bare `$ref`, to its target's check)."""
         if not self.lazy:
             return self.compile(schema)
-        slot: list[Check] = []
 
         def check(x: Any) -> bool:
-            if not slot:
-                slot.append(self.compile(schema))
-            return slot[0](x)
+            compiled = self.direct(schema)
+            place(compiled)
+            return compiled(x)
 
         return check
+
+    def direct(self, schema: Any) -> Check:
+        """compile(schema), with a schema that is only a `$ref` compiled as its target."""
+        if isinstance(schema, dict) and "$ref" in schema and schema.keys() <= _BARE_REF:
+            return self.resolved(schema["$ref"])
+        return self.compile(schema)
+
+    def resolved(self, pointer: str) -> Check:
+        """A `$ref`'s target, compiled once (its own references stay lazy stand-ins)."""
+        found = self.targets.get(pointer)
+        if found is None:
+            found = self.targets[pointer] = self.compile(self.target(pointer))
+        return found
 
     def ref(self, pointer: str) -> Check:
         if pointer not in self.refs:
@@ -93,7 +112,7 @@ class _Compiler:
             if self.lazy:  # most of wrangler's definitions are never reached by a manifest
                 def check(x: Any) -> bool:
                     if not slot:
-                        slot.append(self.compile(target))
+                        slot.append(self.resolved(pointer))
                     return slot[0](x)
 
                 self.refs[pointer] = check
@@ -112,8 +131,15 @@ class _Compiler:
         unknown = set(schema) - _KNOWN
         if unknown:
             raise Unsupported(f"keywords {sorted(unknown)}")
-        checks = [c for c in (self.type_check(schema), self.object_check(schema),
-                              self.array_check(schema), self.string_check(schema),
+        # A single type that a keyword's own check can test ("object" for the object
+        # keywords, ...) is tested there, not by a second function per value.
+        single = schema.get("type") if isinstance(schema.get("type"), str) else None
+        shaped = [self.object_check(schema, single == "object"),
+                  self.array_check(schema, single == "array"),
+                  self.string_check(schema, single == "string")]
+        typed = any(c is not None and kind == single
+                    for c, kind in zip(shaped, ("object", "array", "string")))
+        checks = [c for c in (None if typed else self.type_check(schema), *shaped,
                               self.number_check(schema)) if c is not None]
         checks += self.logic_checks(schema)
         if "$ref" in schema:
@@ -144,14 +170,19 @@ class _Compiler:
         tests = [_TYPES[n] for n in names]
         return lambda x: any(t(x) for t in tests)
 
-    def object_check(self, schema: dict[str, Any]) -> Check | None:
+    def object_check(self, schema: dict[str, Any], strict: bool = False) -> Check | None:
+        """`strict`: the schema's type is "object", so anything else fails here."""
         keys = ("properties", "additionalProperties", "required", "propertyNames",
                 "minProperties")
         if not any(k in schema for k in keys):
             return None
-        props = {k: self.sub(v) for k, v in schema.get("properties", {}).items()}
+        props: dict[str, Check] = {}
+        for k, v in schema.get("properties", {}).items():
+            props[k] = self.sub(v, partial(props.__setitem__, k))
         extra = schema.get("additionalProperties", True)
-        extra_check = None if extra is True or extra is False else self.sub(extra)
+        extras: list[Check] = []  # the check of every other key, if any
+        if extra is not True and extra is not False:
+            extras.append(self.sub(extra, partial(extras.__setitem__, 0)))
         closed = extra is False
         required = tuple(schema.get("required", ()))
         names = self.compile(schema["propertyNames"]) if "propertyNames" in schema else None
@@ -159,7 +190,7 @@ class _Compiler:
 
         def check(x: Any) -> bool:
             if not isinstance(x, dict):
-                return True
+                return not strict
             if len(x) < least:
                 return False
             for key in required:
@@ -170,7 +201,7 @@ class _Compiler:
                 if sub is not None:
                     if not sub(value):
                         return False
-                elif closed or extra_check is not None and not extra_check(value):
+                elif closed or extras and not extras[0](value):
                     return False
                 if names is not None and not names(key):
                     return False
@@ -178,18 +209,21 @@ class _Compiler:
 
         return check
 
-    def array_check(self, schema: dict[str, Any]) -> Check | None:
+    def array_check(self, schema: dict[str, Any], strict: bool = False) -> Check | None:
+        """`strict`: the schema's type is "array", so anything else fails here."""
         if "items" not in schema and not schema.get("uniqueItems"):
             return None
-        items = self.sub(schema["items"]) if "items" in schema else None
+        items: list[Check] = []
+        if "items" in schema:
+            items.append(self.sub(schema["items"], partial(items.__setitem__, 0)))
         unique = bool(schema.get("uniqueItems"))
 
         def check(x: Any) -> bool:
             if not isinstance(x, list):
-                return True
-            if items is not None:
+                return not strict
+            if items:
                 for value in x:
-                    if not items(value):
+                    if not items[0](value):
                         return False
             if unique:
                 if not all(isinstance(v, str) for v in x):
@@ -199,7 +233,8 @@ class _Compiler:
 
         return check
 
-    def string_check(self, schema: dict[str, Any]) -> Check | None:
+    def string_check(self, schema: dict[str, Any], strict: bool = False) -> Check | None:
+        """`strict`: the schema's type is "string", so anything else fails here."""
         if not any(k in schema for k in ("pattern", "minLength", "maxLength")):
             return None
         search = re.compile(self.pattern(schema["pattern"])).search if "pattern" in schema \
@@ -209,7 +244,7 @@ class _Compiler:
 
         def check(x: Any) -> bool:
             if not isinstance(x, str):
-                return True
+                return not strict
             if len(x) < least or (most is not None and len(x) > most):
                 return False
             return search is None or search(x) is not None

@@ -47,10 +47,28 @@ def _binding_names(value: object) -> Iterator[str]:
                     yield name
 
 
+def _names(config: Config) -> list[str]:
+    """The names of _named, without where they are declared."""
+    names = [s.binding for s in config.services]
+    for attr, _ in RESOURCE_BINDINGS:
+        names += [e.binding for e in getattr(config, attr) if e.binding is not None]
+    names += [d.binding for d in config.dispatch_namespaces if d.binding is not None]
+    kinds = surface.binding_kinds()
+    for key, value in config.wrangler:
+        if key in kinds:
+            names += _binding_names(value)
+    names += [v.name for v in config.vars]
+    names += [v.name for v in config.secrets]
+    return names
+
+
 def duplicate_bindings(project: Project) -> Iterator[Issue]:
     seen_issues: set[tuple[str, KeyPath]] = set()
     for worker in project.workers:
         for config in worker.configs:
+            names = _names(config)
+            if len(set(names)) == len(names):
+                continue  # the common case, without a key path for every name
             first: dict[str, tuple[str, KeyPath]] = {}
             for name, kind, path in _named(config):
                 if name not in first:
@@ -98,17 +116,19 @@ def resource_binding_names(project: Project) -> Iterator[Issue]:
     resources = project.data.get("resources", {})
     seen: set[KeyPath] = set()
     for worker in project.workers:
-        for config, (attr, kind) in ((c, k) for c in worker.configs for k in RESOURCE_BINDINGS):
-            for entry in getattr(config, attr):
-                if entry.path in seen:
-                    continue
-                seen.add(entry.path)
-                declared = resources.get(kind, {}).get(entry.resource or "", {}).get("binding")
-                if declared and entry.binding != declared:
-                    yield Issue("CG207", entry.path + ("binding",), f"binding "
-                                f"{entry.binding!r} for {kind} resource {entry.resource!r} must "
-                                f"be {declared!r}, as declared in "
-                                f"[resources.{kind}.{entry.resource}]")
+        for config in worker.configs:
+            for attr, kind in RESOURCE_BINDINGS:
+                for entry in getattr(config, attr):
+                    if entry.path in seen:
+                        continue
+                    seen.add(entry.path)
+                    declared = resources.get(kind, {}).get(entry.resource or "", {}) \
+                        .get("binding")
+                    if declared and entry.binding != declared:
+                        yield Issue("CG207", entry.path + ("binding",), f"binding "
+                                    f"{entry.binding!r} for {kind} resource "
+                                    f"{entry.resource!r} must be {declared!r}, as declared in "
+                                    f"[resources.{kind}.{entry.resource}]")
 
 
 def consistent_names(project: Project) -> Iterator[Issue]:
@@ -120,13 +140,12 @@ def consistent_names(project: Project) -> Iterator[Issue]:
                 for _, kind in RESOURCE_BINDINGS}
     for worker in project.workers:
         for config in worker.configs:
-            for s in config.services:
-                uses[("service", s.service)][s.binding].append(s.path + ("binding",))
+            for s in config.services:  # where the entry is: its `binding` once reported
+                uses[("service", s.service)][s.binding].append(s.path)
             for attr, kind in RESOURCE_BINDINGS:
                 for entry in getattr(config, attr):
                     if entry.resource and entry.binding and entry.resource not in declared[kind]:
-                        uses[(kind, entry.resource)][entry.binding].append(
-                            entry.path + ("binding",))
+                        uses[(kind, entry.resource)][entry.binding].append(entry.path)
     for (kind, target), names in sorted(uses.items()):
         if len(names) < 2:
             continue
@@ -134,7 +153,7 @@ def consistent_names(project: Project) -> Iterator[Issue]:
         for name in sorted(names):
             if name == majority:
                 continue
-            for path in sorted(set(names[name]), key=str):
+            for path in sorted((p + ("binding",) for p in set(names[name])), key=str):
                 yield Issue("CG251", path, f"{kind} {target!r} is bound as {name!r} here but as "
                             f"{majority!r} elsewhere; use one name")
 

@@ -137,6 +137,8 @@ def _class_refs(project: Project, worker: Worker) -> Iterator[tuple[str, str, st
 
 def exported_classes(project: Project, sources: Sources) -> Iterator[Issue]:
     """CG604: a class_name or entrypoint the target worker does not export."""
+    if not sources.scanned:
+        return  # no worker's code is here: no class can be checked
     for worker in project.workers:
         for name, target, what, path in _class_refs(project, worker):
             facts = sources.get(target)
@@ -188,6 +190,8 @@ def _incoming(project: Project) -> dict[str, list[Need]]:
 
 def missing_handlers(project: Project, sources: Sources) -> Iterator[Issue]:
     """CG605: crons without scheduled, consumers without queue, tail without tail, ..."""
+    if not sources.scanned:
+        return  # no worker's code is here: no handler can be checked
     incoming = _incoming(project)
     for worker, facts in _scanned(project, sources):
         handlers = facts.handlers

@@ -54,13 +54,16 @@ def migration_tags(project: Project) -> Iterator[Issue]:
     seen: set[KeyPath] = set()
     for worker in project.workers:
         for config in worker.configs:
+            migrations = _list(worker.effective(config, "migrations"))
+            if not migrations:
+                continue
             where = _migrations_path(worker, config)
             if where in seen:
                 continue
             seen.add(where)
             tags: dict[str, int] = {}
             last = -1
-            for i, m in enumerate(_list(worker.effective(config, "migrations"))):
+            for i, m in enumerate(migrations):
                 tag = m.get("tag") if isinstance(m, dict) else None
                 if not isinstance(tag, str):
                     continue
@@ -79,9 +82,7 @@ def migration_tags(project: Project) -> Iterator[Issue]:
 
 def by_script(project: Project, script: str, env: str | None) -> Worker | None:
     """The manifest worker whose script in `env` is `script` (bindings are retargeted)."""
-    found = next((w for w in project.workers
-                  if (c := w.config(env)) is not None and c.name == script), None)
-    return found or project.worker(script)
+    return project.deploying_as(script, env) or project.worker(script)
 
 
 def _owner(project: Project, worker: Worker, script: str | None, env: str | None
@@ -129,6 +130,8 @@ def bound_classes(project: Project) -> Iterator[Issue]:
 
 def script_targets(config: Config) -> Iterator[tuple[str, KeyPath, str]]:
     value = config.get("durable_objects")
+    if value is None and config.get("workflows") is None:
+        return  # most sections bind neither
     bindings = value.get("bindings") if isinstance(value, dict) else None
     for key, entries, sub in (("durable_objects", _list(bindings), ("bindings",)),
                               ("workflows", _list(config.get("workflows")), ())):

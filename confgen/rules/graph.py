@@ -78,8 +78,12 @@ def unused(project: Project) -> Iterator[Issue]:
     for worker in project.workers:
         for config in worker.configs:
             for attr, kind in RESOURCE_USES:
-                used |= {(kind, e.resource) for e in getattr(config, attr) if e.resource}
-            used |= {("namespace", d.ref) for d in config.dispatch_namespaces if d.ref}
+                for e in getattr(config, attr):
+                    if e.resource:
+                        used.add((kind, e.resource))
+            for d in config.dispatch_namespaces:
+                if d.ref:
+                    used.add(("namespace", d.ref))
     data = project.data
     legacy = {kind for _, kind in RESOURCE_USES}  # other kinds: rules/resources.py
     for kind, entries in sorted(data.get("resources", {}).items()):

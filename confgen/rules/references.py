@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from confgen.diagnostics import Issue, KeyPath
-from confgen.model import NAMESPACE, RESOURCE_USES, Config, Project
+from confgen.model import NAMESPACE, RESOURCE_USES, Config, Project, Service, Tail
 
 # Keys that make a worker complete without `main`: an assets-only worker, a Pages project.
 NO_SCRIPT = ("assets", "pages_build_output_dir")
@@ -29,11 +29,20 @@ def worker_targets(config: Config) -> list[tuple[str, KeyPath, str]]:
         + [(t.service, t.path + ("service",), "tail consumer") for t in config.tail_consumers]
 
 
+def _bound_workers(config: Config) -> tuple[Service | Tail, ...]:
+    """A section's service bindings and tail consumers (each names a worker: `service`)."""
+    return (*config.services, *config.tail_consumers)
+
+
 def service_targets(project: Project) -> Iterator[Issue]:
-    known = {w.name: w for w in project.workers}
+    known = project.workers_by_name
     external = set(project.external_services)
     for worker in project.workers:
         for config in worker.configs:
+            if all(known[e.service].deploy != NAMESPACE if e.service in known
+                   else e.service in external
+                   for e in _bound_workers(config)):
+                continue  # every target reachable: no key path made for any
             for target, path, what in worker_targets(config):
                 if target not in known and target in external:
                     continue
@@ -81,16 +90,15 @@ def removed_inherited(project: Project) -> Iterator[Issue]:
 
 def environment_targets(project: Project) -> Iterator[Issue]:
     """A worker bound in an environment must take part in it (its `environments`)."""
+    known = project.workers_by_name
     for worker in project.workers:
         for config in worker.envs:
-            targets = [(s.service, s.path + ("service",)) for s in config.services]
-            targets += [(t.service, t.path + ("service",)) for t in config.tail_consumers]
-            for target, path in targets:
-                found = project.worker(target)
+            for entry in _bound_workers(config):
+                found = known.get(entry.service)
                 if found is not None and found.envs and found.config(config.env) is None:
-                    yield Issue("CG216", path, f"worker {target!r} does not take part in "
-                                f"environment {config.env!r} (see its `environments`), so "
-                                f"{worker.name!r} cannot bind it there")
+                    yield Issue("CG216", entry.path + ("service",), f"worker {entry.service!r} "
+                                f"does not take part in environment {config.env!r} (see its "
+                                f"`environments`), so {worker.name!r} cannot bind it there")
     declared = set(project.env_names)
     for worker in project.workers:
         taking = {c.env for c in worker.envs}

@@ -27,12 +27,17 @@ def _sections(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Mapping[str, A
 
 
 def _uses(data: Mapping[str, Any]) -> Iterator[Use]:
+    kinds = surface.resource_kinds()
+    singletons = surface.singletons()
+    every = singletons.union(kinds)
     for path, section in _sections(data):
-        for kind in surface.resource_kinds():
+        if every.isdisjoint(section):
+            continue  # most sections bind none of these: one set operation, not 25 lookups
+        for kind in kinds:
             for i, entry in enumerate(section.get(kind, ()) or ()):
                 if isinstance(entry, dict):
                     yield kind, entry.get("resource"), entry, path + (kind, i)
-        for kind in surface.singletons():
+        for kind in singletons:
             if isinstance(section.get(kind), dict):
                 yield kind, None, section[kind], path + (kind,)
 

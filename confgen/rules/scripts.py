@@ -50,6 +50,10 @@ def unnamed_targets(project: Project) -> Iterator[Issue]:
     """A service binding, tail consumer, Durable Object or Workflow binding to a worker with
     no script name there."""
     known = project.workers_by_name
+    # the workers without a script name somewhere: in most manifests, none
+    unnamed = {w.name for w in project.workers if any(c.name is None for c in w.configs)}
+    if not unnamed:
+        return
     for worker in project.workers:
         for config in worker.configs:
             targets = worker_targets(config)
@@ -57,7 +61,7 @@ def unnamed_targets(project: Project) -> Iterator[Issue]:
             targets += [(script, path, f"{key} binding")
                         for script, path, key in script_targets(config)]
             for target, path, what in targets:
-                host = known.get(target)
+                host = known.get(target) if target in unnamed else None
                 answers = _in_env(host, config.env) if host is not None else None
                 if answers is not None and answers.name is None:
                     yield Issue("CG222", path, f"{what} names worker {target!r}, which has no "

@@ -39,17 +39,21 @@ def placeholder(value: object) -> bool:
 
 def vars_and_secrets(project: Project) -> Iterator[Issue]:
     reported: set[KeyPath] = set()
+    secret_like: dict[str, bool] = {}  # by name: a fleet has a few dozen names, many times
     for worker in project.workers:
         for config in worker.configs:
-            secrets = {s.name: s for s in config.secrets}
+            secrets = {s.name for s in config.secrets}
             for var in config.vars:
                 if var.path in reported:
                     continue
+                looks = secret_like.get(var.name)
+                if looks is None:
+                    looks = secret_like[var.name] = bool(_SECRET_NAME.search(var.name.upper()))
                 if var.name in secrets:
                     reported.add(var.path)
                     yield Issue("CG209", var.path, f"{var.name!r} is both a var and a secret "
                                 f"of worker {worker.name!r}")
-                elif _SECRET_NAME.search(var.name.upper()) and var.value not in ("", None):
+                elif looks and var.value not in ("", None):
                     reported.add(var.path)
                     if placeholder(var.value):
                         yield Issue("CG256", var.path, f"var {var.name!r} looks like a secret "
@@ -66,28 +70,36 @@ def vars_and_secrets(project: Project) -> Iterator[Issue]:
 
 
 def crons(project: Project) -> Iterator[Issue]:
-    reported: set[KeyPath] = set()
+    checked: set[KeyPath] = set()  # one path is one expression, inherited by many sections
     for worker in project.workers:
         for config in worker.configs:
             for expression, path in config.crons:
+                if path in checked:
+                    continue
+                checked.add(path)
                 problem = cron_problem(expression)
-                if problem and path not in reported:
-                    reported.add(path)
+                if problem:
                     shown = expression if len(expression) <= 40 else expression[:37] + "..."
                     yield Issue("CG211", path, f"cron {shown!r}: {problem}")
 
 
 def placeholder_ids(project: Project) -> Iterator[Issue]:
     reported: set[KeyPath] = set()
+    # ids already seen to have their shape: a shared resource's id is bound many times
+    good_kv: set[str] = set()
+    good_d1: set[str] = set()
     for worker in project.workers:
         for config in worker.configs:
-            ids = [("kv", "KV", k.resource, k.path, key, value, _KV_ID, "32 hex digits")
+            ids = [("kv", "KV", k.resource, k.path, key, value, _KV_ID, "32 hex digits", good_kv)
                    for k in config.kv_namespaces
-                   for key, value in (("id", k.id), ("preview_id", k.preview_id))]
+                   for key, value in (("id", k.id), ("preview_id", k.preview_id))
+                   if value is not None and value not in good_kv]
             ids += [("d1", "D1", d.resource, d.path, "database_id", d.database_id, _UUID,
-                     "a uuid") for d in config.d1_databases]
-            for kind, what, resource, path, key, value, shape, expected in ids:
-                if value is None or shape.match(value):
+                     "a uuid", good_d1) for d in config.d1_databases
+                    if d.database_id is not None and d.database_id not in good_d1]
+            for kind, what, resource, path, key, value, shape, expected, good in ids:
+                if shape.match(value):
+                    good.add(value)
                     continue
                 where = ("resources", kind, resource, key) if resource else path + (key,)
                 if where not in reported:

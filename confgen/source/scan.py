@@ -30,6 +30,11 @@ class Sources:
         return self.workers.get(name)
 
     @property
+    def scanned(self) -> bool:
+        """Whether any worker's sources are here."""
+        return any(f is not None for f in self.workers.values())
+
+    @property
     def skipped(self) -> list[str]:
         return sorted(n for n, f in self.workers.items() if f is None)
 
@@ -50,9 +55,11 @@ def scan_worker(root: Path, worker: Worker) -> WorkerFacts | None:
     folder = os.path.join(root, worker.dir)
     if not main or not os.path.isdir(folder):
         return None
-    real_folder = Path(os.path.realpath(folder))
     entry = os.path.normpath(os.path.join(folder, main))
-    if not files.inside(real_folder, root) or not os.path.isfile(entry):
+    if not os.path.isfile(entry):  # before realpath: a fleet's config-only folders are many
+        return None
+    real_folder = Path(os.path.realpath(folder))
+    if not files.inside(real_folder, root):
         return None
     python = main.endswith(files.PY_SUFFIXES)
     base = os.path.dirname(entry)
