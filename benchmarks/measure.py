@@ -80,6 +80,11 @@ def paired(cmd: Sequence[str], cwd: Path | Callable[[], Path], runs: int,
         sample = run(cmd, where, env)
         ours.append(sample)
         spent += sample.wall
+    return summary(ours, floors)
+
+
+def summary(ours: Sequence[Sample], floors: Sequence[Sample]) -> Paired:
+    """Medians of a command's samples and of the floor runs paired with them."""
     return Paired(
         wall=statistics.median(s.wall for s in ours),
         cpu=statistics.median(s.cpu for s in ours),

@@ -17,6 +17,7 @@ Run: make bench, or .venv/bin/python benchmarks/scale.py [--sizes 100,300] [--no
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -26,7 +27,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from fleet import write_fleet
-from measure import CONFGEN, Paired, byte_compiled, ms, paired, run, table
+from measure import CONFGEN, FLOOR, Paired, Sample, byte_compiled, ms, paired, run, summary, table
 
 REPO = Path(__file__).resolve().parent.parent
 SIZES = (100, 300, 1_000, 3_000)
@@ -86,18 +87,49 @@ def fleet_row(n: int, root: Path) -> tuple[list[str], dict[str, Paired]]:
     runs = 7 if n <= 300 else 5 if n <= 1000 else 3
     val = paired([*CONFGEN, "validate"], folder, runs, budget=30)
     folders = FreshFolders(folder)
-    fresh = paired([*CONFGEN, "generate"], lambda: folders.current, runs, budget=60,
-                   prepare=folders.prepare)
+    fresh, bare = fresh_and_bare(folders, root / f"bare-{n}", runs)
     shutil.copytree(folders.current, folder, dirs_exist_ok=True)  # outputs for --check
     check = paired([*CONFGEN, "generate", "--check"], folder, runs, budget=30)
     folders.cleanup()
-    for what, p in (("validate", val), ("generate", fresh), ("--check", check)):
+    for what, p in (("validate", val), ("generate", fresh), ("--check", check),
+                    ("bare creation", bare)):
         if p.returncodes != {0}:
             raise SystemExit(f"fleet {n}: {what} exited {sorted(p.returncodes)}")
     peak = max(val.rss_mb, fresh.rss_mb, check.rss_mb)
     row = [f"{n:,}", val.cell(), ms(val.cpu), fresh.cell(), ms(fresh.cpu), check.cell(),
            ms(check.cpu), f"{peak:.0f} MB ({peak / val.floor_rss_mb:.1f}x)"]
-    return row, {"validate": val, "generate": fresh, "check": check}
+    return row, {"validate": val, "generate": fresh, "check": check, "bare": bare}
+
+
+def fresh_and_bare(folders: FreshFolders, scratch: Path, runs: int) -> tuple[Paired, Paired]:
+    """A fresh generate and benchmarks/bare_tree.py creating the same files, run by turns
+    (each in a fresh folder, each after its own floor run), so that both meet the same
+    state of the filesystem: how fast ext4 creates files swings with what was just
+    deleted on the machine. The files are listed from the first generate's outputs."""
+    scratch.mkdir()
+    shutil.copy(folders.source, scratch / "project.toml")  # bare_tree ignores it
+    bare_folders = FreshFolders(scratch)
+    listed = scratch.parent / f"{scratch.name}.json"
+    samples: dict[str, list[Sample]] = {"fresh": [], "bare": [], "fresh floor": [],
+                                        "bare floor": []}
+    bare_cmd = [sys.executable, str(Path(__file__).with_name("bare_tree.py")), str(listed)]
+    try:
+        for _ in range(runs):
+            folders.prepare()
+            samples["fresh floor"].append(run(FLOOR, folders.current))
+            samples["fresh"].append(run([*CONFGEN, "generate"], folders.current))
+            if not listed.exists():
+                made = folders.current
+                listed.write_text(json.dumps(sorted(
+                    (p.relative_to(made).as_posix(), p.stat().st_size)
+                    for p in made.rglob("*") if p.is_file() and p.name != "project.toml")))
+            bare_folders.prepare()
+            samples["bare floor"].append(run(FLOOR, bare_folders.current))
+            samples["bare"].append(run(bare_cmd, bare_folders.current))
+    finally:
+        bare_folders.cleanup()
+    return (summary(samples["fresh"], samples["fresh floor"]),
+            summary(samples["bare"], samples["bare floor"]))
 
 
 def fleets(root: Path, sizes: tuple[int, ...]) -> str:
@@ -119,6 +151,12 @@ def fleets(root: Path, sizes: tuple[int, ...]) -> str:
             growth.append([f"{a:,} -> {b:,} ({b / a:.1f}x the workers)", *cells])
         out += "\n\nGrowth in CPU time between sizes (linear = the worker ratio)\n"
         out += table(["sizes", "validate", "fresh generate", "--check"], growth)
+    floors = [[f"{n:,}", ms(m["generate"].wall), ms(m["bare"].wall), ms(m["bare"].cpu),
+               ms(m["generate"].wall - m["bare"].wall)] for n, m in measured.items()]
+    out += ("\n\nFresh generate against creating its files alone (benchmarks/bare_tree.py: "
+            "one mkdir per folder, one create-write-close per file, in a fresh folder)\n")
+    out += table(["workers", "fresh generate", "creating its files", "CPU",
+                  "the rest (wall)"], floors)
     return out
 
 
