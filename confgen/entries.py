@@ -18,17 +18,37 @@ from confgen.layering import extra, known
 from confgen.model import D1, R2, Consumer, Dispatch, Kv, Producer, Route, Service, Tail, Var
 
 T = TypeVar("T")
+Key = tuple[Any, ...]
 # What each kind of entry reads itself; the rest is copied as given (layering.extra).
 _SERVICE_READS = known("binding", "service", "entrypoint")
 _TAIL_READS = known("service")
+_DISPATCH_READS = known("binding", "namespace", "outbound")
 _KV_READS = known("binding", "id", "preview_id")
 _D1_READS = known("binding", "database_name", "database_id")
 _R2_READS = known("binding", "bucket_name")
 _PRODUCER_READS = known("binding", "queue")
-_DISPATCH_READS = known("binding", "namespace", "outbound")
 
-
-Key = tuple[Any, ...]
+# A binding that may name a declared resource, by its kind of entry: the [resources] kind
+# and how its object is made from (the entry, the resource's keys or the entry itself,
+# the resource's id, where).
+Found = Mapping[str, Any]
+_RESOURCE_BINDINGS: dict[str, tuple[str, Callable[[Found, Found, Any, KeyPath], Any]]] = {
+    "kv": ("kv", lambda e, f, rid, path: Kv(
+        e.get("binding", f.get("binding")), f.get("id"), f.get("preview_id"), rid, path,
+        extra(e, _KV_READS))),
+    "d1": ("d1", lambda e, f, rid, path: D1(
+        e.get("binding", f.get("binding")), f.get("database_name"), f.get("database_id"),
+        rid, path, extra(e, _D1_READS))),
+    "r2": ("r2", lambda e, f, rid, path: R2(
+        e.get("binding", f.get("binding")), f.get("bucket_name"), rid, path,
+        extra(e, _R2_READS))),
+    "producer": ("queues", lambda e, f, rid, path: Producer(
+        e.get("binding", f.get("binding")), f.get("queue"), rid, path,
+        extra(e, _PRODUCER_READS))),
+    "consumer": ("queues", lambda e, f, rid, path: Consumer(
+        f.get("queue"), rid, tuple(sorted(
+            (k, v) for k, v in e.items() if k not in ("resource", "queue"))), path)),
+}
 
 
 class Entries:
@@ -36,17 +56,18 @@ class Entries:
         self.resources = resources
         self.namespaces = namespaces
         self.merged: dict[tuple[str, str, str | None], Mapping[str, Any]] = {}
-        # Per kind: key -> (the entry as written, its object). A key holds the entry's id();
-        # the entry is kept beside it, so no other object can take that id meanwhile.
-        self.services: dict[Key, tuple[object, Service]] = {}
-        self.tails: dict[Key, tuple[object, Tail]] = {}
-        self.kvs: dict[Key, tuple[object, Kv]] = {}
-        self.d1s: dict[Key, tuple[object, D1]] = {}
-        self.r2s: dict[Key, tuple[object, R2]] = {}
-        self.producers: dict[Key, tuple[object, Producer]] = {}
-        self.consumers: dict[Key, tuple[object, Consumer]] = {}
-        self.dispatches: dict[Key, tuple[object, Dispatch]] = {}
-        self.lists: dict[Key, tuple[object, tuple[Any, ...]]] = {}
+        # (kind of entry, *key) -> (the entry as written, its object). A key holds the
+        # entry's id(); the entry is kept beside it, so no other object can take that id
+        # meanwhile.
+        self.made: dict[Key, tuple[object, Any]] = {}
+
+    def _once(self, key: Key, entry: object, make: Callable[[], T]) -> T:
+        """The object made for `key`, made by `make` the first time it is asked for."""
+        hit = self.made.get(key)
+        if hit is None:
+            hit = self.made[key] = (entry, make())
+        made: T = hit[1]
+        return made
 
     def resource(self, kind: str, rid: str | None, env: str | None) -> Mapping[str, Any]:
         """A declared resource's keys in `env` (read only: shared by every binding to it;
@@ -62,83 +83,45 @@ class Entries:
         return found
 
     def service(self, path: KeyPath, s: Mapping[str, Any], script: str) -> Service:
-        key = (id(s), path, script)
-        hit = self.services.get(key)
-        if hit is not None:
-            return hit[1]
-        made = Service(s["binding"], s["service"], script, s.get("entrypoint"), path,
-                       extra(s, _SERVICE_READS))
-        self.services[key] = (s, made)
-        return made
+        return self._once(("service", id(s), path, script), s, lambda: Service(
+            s["binding"], s["service"], script, s.get("entrypoint"), path,
+            extra(s, _SERVICE_READS)))
 
     def tail(self, path: KeyPath, t: Mapping[str, Any], script: str) -> Tail:
-        key = (id(t), path, script)
-        hit = self.tails.get(key)
-        if hit is not None:
-            return hit[1]
-        made = Tail(t["service"], script, path, extra(t, _TAIL_READS))
-        self.tails[key] = (t, made)
-        return made
+        return self._once(("tail", id(t), path, script), t, lambda: Tail(
+            t["service"], script, path, extra(t, _TAIL_READS)))
+
+    def _bound(self, what: str, path: KeyPath, entry: Mapping[str, Any],
+               env: str | None) -> Any:
+        """A binding of a kind in _RESOURCE_BINDINGS: its keys from the resource it names
+        (in `env`), else from the entry itself."""
+        kind, make = _RESOURCE_BINDINGS[what]
+        rid = entry.get("resource")
+        found = self.resource(kind, rid, env) if rid else entry
+        key = (what, id(entry), path, id(found))
+        hit = self.made.get(key)  # _once, without a closure per binding (the hot path)
+        if hit is None:
+            hit = self.made[key] = (entry, make(entry, found, rid, path))
+        return hit[1]
 
     def kv(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Kv:
-        rid = entry.get("resource")
-        found = self.resource("kv", rid, env) if rid else entry
-        key = (id(entry), path, id(found))
-        hit = self.kvs.get(key)
-        if hit is not None:
-            return hit[1]
-        made = Kv(entry.get("binding", found.get("binding")), found.get("id"),
-                  found.get("preview_id"), rid, path, extra(entry, _KV_READS))
-        self.kvs[key] = (entry, made)
+        made: Kv = self._bound("kv", path, entry, env)
         return made
 
     def d1(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> D1:
-        rid = entry.get("resource")
-        found = self.resource("d1", rid, env) if rid else entry
-        key = (id(entry), path, id(found))
-        hit = self.d1s.get(key)
-        if hit is not None:
-            return hit[1]
-        made = D1(entry.get("binding", found.get("binding")), found.get("database_name"),
-                  found.get("database_id"), rid, path,
-                  extra(entry, _D1_READS))
-        self.d1s[key] = (entry, made)
+        made: D1 = self._bound("d1", path, entry, env)
         return made
 
     def r2(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> R2:
-        rid = entry.get("resource")
-        found = self.resource("r2", rid, env) if rid else entry
-        key = (id(entry), path, id(found))
-        hit = self.r2s.get(key)
-        if hit is not None:
-            return hit[1]
-        made = R2(entry.get("binding", found.get("binding")), found.get("bucket_name"), rid,
-                  path, extra(entry, _R2_READS))
-        self.r2s[key] = (entry, made)
+        made: R2 = self._bound("r2", path, entry, env)
         return made
 
     def producer(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Producer:
-        rid = entry.get("resource")
-        found = self.resource("queues", rid, env) if rid else entry
-        key = (id(entry), path, id(found))
-        hit = self.producers.get(key)
-        if hit is not None:
-            return hit[1]
-        made = Producer(entry.get("binding", found.get("binding")), found.get("queue"), rid,
-                        path, extra(entry, _PRODUCER_READS))
-        self.producers[key] = (entry, made)
+        made: Producer = self._bound("producer", path, entry, env)
         return made
 
     def consumer(self, path: KeyPath, entry: Mapping[str, Any], env: str | None) -> Consumer:
-        rid = entry.get("resource")
-        found = self.resource("queues", rid, env) if rid else entry
-        key = (id(entry), path, id(found))
-        hit = self.consumers.get(key)
-        if hit is not None:
-            return hit[1]
-        made = Consumer(found.get("queue"), rid, tuple(sorted(
-            (k, v) for k, v in entry.items() if k not in ("resource", "queue"))), path)
-        self.consumers[key] = (entry, made)
+        made: Consumer = self._bound("consumer", path, entry, env)
         return made
 
     def dispatch(self, path: KeyPath, entry: Mapping[str, Any], env: str | None
@@ -153,24 +136,13 @@ class Entries:
                 return None  # top level without `default`, or an env the table misses (CG212)
         else:
             real = names
-        key = (id(entry), path, real)
-        hit = self.dispatches.get(key)
-        if hit is not None:
-            return hit[1]
-        made = Dispatch(entry.get("binding", declared.get("binding") if declared else None),
-                        real, ref, entry.get("outbound"), path,
-                        extra(entry, _DISPATCH_READS))
-        self.dispatches[key] = (entry, made)
-        return made
+        return self._once(("dispatch", id(entry), path, real), entry, lambda: Dispatch(
+            entry.get("binding", declared.get("binding") if declared else None), real, ref,
+            entry.get("outbound"), path, extra(entry, _DISPATCH_READS)))
 
     def _list(self, what: str, value: Any, where: KeyPath,
               make: Callable[[], tuple[T, ...]]) -> tuple[T, ...]:
-        key = (what, id(value), where)
-        hit = self.lists.get(key)
-        if hit is None:
-            hit = self.lists[key] = (value, make())
-        made: tuple[T, ...] = hit[1]
-        return made
+        return self._once((what, id(value), where), value, make)
 
     def routes(self, value: Any, where: KeyPath) -> tuple[Route, ...]:
         """A `routes` list: strings, or tables with a `pattern`."""
