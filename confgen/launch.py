@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from confgen import run  # what validate and generate run; cli imports it too
+
 # option -> (parameter, kind): "flag" (True when given), "value" (the last one given),
 # "many" (every one given, in order), or a tuple of the values click's Choice accepts.
 REPORTING: dict[str, tuple[str, Any]] = {
@@ -32,8 +34,9 @@ COMMANDS: dict[str, dict[str, tuple[str, Any]]] = {
     "generate": {**REPORTING, "--check": ("check", "flag"), "--diff": ("show_diff", "flag"),
                  "--force": ("force", "flag")},
 }
-DEFAULTS: dict[str, Any] = {"manifests": (), "manifest": None, "every": False, "fmt": "text",
-                            "select": (), "ignore": (), "quiet": False, "color": "auto"}
+# Every option's default, as run.Reporting declares it (all its fields have one).
+DEFAULTS: dict[str, Any] = {name: getattr(run.Reporting, name)
+                            for name in run.Reporting.__record_fields__}  # type: ignore[attr-defined]
 
 
 def parse(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
@@ -80,8 +83,6 @@ def parse(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
 
 def call(command: str, params: dict[str, Any]) -> None:
     """Run a parsed validate or generate (the body exits the process)."""
-    from confgen import run
-
     given = run.Reporting(**{name: params[name] for name in DEFAULTS})
     if command == "validate":
         run.validate(given, params["strict"])
