@@ -154,12 +154,16 @@ def run(folder: Path, force: bool = False) -> Imported:
                       "nothing written")
     diagnostics: list[Diagnostic] = list(found.diagnostics)
     originals: list[parse.Original] = []
-    for rel in found.files:
-        read = parse.read(root, rel)
-        if isinstance(read, Diagnostic):
-            diagnostics.append(read)
-        else:
-            originals.append(read)
+    tree = fs.Tree.open(root)
+    try:
+        for rel in found.files:
+            read = parse.read(root, rel, tree)
+            if isinstance(read, Diagnostic):
+                diagnostics.append(read)
+            else:
+                originals.append(read)
+    finally:
+        tree.close()
     draft = _draft(originals, project_name(root), diagnostics)
     _prune(draft)
     fit.factor_defaults(draft)

@@ -228,20 +228,22 @@ def _shape(rel: str, data: dict[str, Any], positions: dict[KeyPath, int]) -> Dia
     return None
 
 
-def read(root: Path, rel: str) -> Original | Diagnostic:
+def read(root: Path, rel: str, tree: fs.Tree | None = None) -> Original | Diagnostic:
     """The file, or a CG501 saying why it cannot be imported. It is read as generate reads
     what it owns: no link followed in any part of the path, nothing but a regular file, at
     most fs.MAX_READ bytes (the file was a regular one when discovered, but that can
-    change before it is read)."""
-    tree = fs.Tree.open(root)
+    change before it is read). `tree`: the folder already open at `root`, if the caller
+    reads many files."""
+    opened = fs.Tree.open(root) if tree is None else tree
     try:
-        raw = tree.read(rel)
+        raw = opened.read(rel)
     except fs.Refused as exc:
         return Diagnostic(rel, 1, 1, "CG501", f"cannot read: {exc.reason}")
     except OSError as exc:
         return Diagnostic(rel, 1, 1, "CG501", f"cannot read: {exc.strerror}")
     finally:
-        tree.close()
+        if tree is None:
+            opened.close()
     if raw is None:
         return Diagnostic(rel, 1, 1, "CG501", "cannot read: it is gone")
     found = _parse(rel, raw)
